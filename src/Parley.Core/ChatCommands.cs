@@ -1,0 +1,107 @@
+using Parley.Protocol;
+using Parley.Protocol.Events;
+
+namespace Parley.Core;
+
+/// <summary>The chat commands: the table rows and their handlers.</summary>
+internal static class ChatCommands
+{
+    public static CommandTable CreateTable()
+    {
+        var table = new CommandTable();
+        table.Add(new CommandDefinition("say", "TEXT", "send TEXT to everyone", 1, 1, Say) { Hidden = true });
+        table.Add(new CommandDefinition("msg", "/msg NAME TEXT", "send a private message (also /private)", 2, 2, Private) { Aliases = ["private", "pm", "w"] });
+        table.Add(new CommandDefinition("color", "/color COLOUR TEXT", $"send TEXT in a colour: {string.Join(", ", ChatColors.All)}", 2, 2, Color) { Aliases = ["colour"] });
+        table.Add(new CommandDefinition("who", "/who", "list who is online (also /users)", 0, 0, Who) { Aliases = ["users"] });
+        table.Add(new CommandDefinition("ping", "/ping", "check the connection (answers PONG)", 0, 0, Ping));
+        table.Add(new CommandDefinition("help", "/help", "show this list", 0, 0, Help) { RequiresJoin = false });
+        table.Add(new CommandDefinition("quit", "/quit", "leave the chat (also /exit, /q, /leave)", 0, 0, Quit) { Aliases = ["exit", "q", "leave"] });
+        return table;
+    }
+
+    private static void Say(CommandContext ctx)
+    {
+        if (Clean(ctx, ctx.Arg(0)) is { } content)
+        {
+            ctx.Hub.Broadcast(ctx.Session, content, ctx.Color);
+        }
+    }
+
+    private static void Color(CommandContext ctx)
+    {
+        if (ChatColors.Normalize(ctx.Arg(0)) is not { } color)
+        {
+            ctx.Hub.SendError(ctx.Session, ErrorCodes.InvalidColor, $"Unknown colour '{TextSanitizer.Clean(ctx.Arg(0))}'; use one of {string.Join(", ", ChatColors.All)}");
+            return;
+        }
+
+        if (Clean(ctx, ctx.Arg(1)) is { } content)
+        {
+            ctx.Hub.Broadcast(ctx.Session, content, color);
+        }
+    }
+
+    private static void Private(CommandContext ctx)
+    {
+        var hub = ctx.Hub;
+        var name = ctx.Arg(0);
+        var content = ctx.Arg(1);
+        var color = ctx.Color;
+
+        // "/private NAME /color COLOUR TEXT" combines the two.
+        if (TextCommand.TryParse(content, out var inner) && inner.Name is "color" or "colour")
+        {
+            var parts = TextCommand.SplitArguments(inner.Rest, 2);
+            if (parts.Length < 2)
+            {
+                hub.SendError(ctx.Session, ErrorCodes.Usage, "Usage: /msg NAME /color COLOUR TEXT");
+                return;
+            }
+
+            color = ChatColors.Normalize(parts[0]);
+            if (color is null)
+            {
+                hub.SendError(ctx.Session, ErrorCodes.InvalidColor, $"Unknown colour '{TextSanitizer.Clean(parts[0])}'; use one of {string.Join(", ", ChatColors.All)}");
+                return;
+            }
+
+            content = parts[1];
+        }
+
+        if (hub.Find(name) is not { } target)
+        {
+            hub.SendError(ctx.Session, ErrorCodes.UnknownUser, $"User '{TextSanitizer.Clean(name)}' is not online");
+            return;
+        }
+
+        if (Clean(ctx, content) is { } clean)
+        {
+            hub.SendPrivate(ctx.Session, target, clean, color);
+        }
+    }
+
+    private static void Who(CommandContext ctx) => ctx.Session.Send(ctx.Hub.Frame(new UsersEvent(ctx.Hub.Usernames)));
+
+    private static void Ping(CommandContext ctx) => ctx.Session.Send(ctx.Hub.Frame(PongEvent.Instance));
+
+    private static void Help(CommandContext ctx)
+    {
+        var entries = ctx.Hub.Commands.Visible.Select(c => new HelpEntry(c.Usage, c.Description)).ToArray();
+        ctx.Session.Send(ctx.Hub.Frame(new HelpEvent(entries)));
+    }
+
+    private static void Quit(CommandContext ctx) => ctx.Hub.Quit(ctx.Session);
+
+    // Message text as others will see it; null (with an error to the sender) when nothing visible is left.
+    private static string? Clean(CommandContext ctx, string content)
+    {
+        var clean = TextSanitizer.Clean(content);
+        if (TextSanitizer.IsBlank(clean))
+        {
+            ctx.Hub.SendError(ctx.Session, ErrorCodes.EmptyMessage, "Message is empty");
+            return null;
+        }
+
+        return clean;
+    }
+}

@@ -1,0 +1,21 @@
+namespace Parley.Core;
+
+/// <summary>
+/// One row of the command table. The dispatcher checks <see cref="RequiresJoin"/> and
+/// <see cref="MinArgs"/> before <see cref="Handler"/> runs, so handlers never repeat those checks.
+/// </summary>
+public sealed record CommandDefinition(
+    string Name,
+    string Usage,
+    string Description,
+    int MinArgs,
+    int MaxArgs,
+    Action<CommandContext> Handler)
+{
+    public IReadOnlyList<string> Aliases { get; init; } = [];
+
+    public bool RequiresJoin { get; init; } = true;
+
+    /// <summary>Hidden commands work but are left out of <c>/help</c>.</summary>
+    public bool Hidden { get; init; }
+}

@@ -1,0 +1,545 @@
+using Microsoft.Extensions.Logging;
+using Parley.Protocol;
+using Parley.Protocol.Events;
+
+namespace Parley.Core;
+
+/// <summary>
+/// The chat itself: who is connected, under which name, and what each request does. Transports
+/// feed it decoded lines or requests and drain each session's queue; the hub never touches a
+/// socket and never waits on one. One lock guards membership and orders broadcasts, so everyone
+/// sees public messages in the same order as chat.log; only non-blocking enqueues happen under it.
+/// </summary>
+public sealed class Hub
+{
+    private readonly Lock _gate = new();
+    private readonly HashSet<Session> _sessions = [];
+    private readonly Dictionary<string, Session> _byName = new(UsernameRules.Comparer);
+    private readonly IChatLog _chatLog;
+    private readonly ILogger _logger;
+    private readonly TaskCompletionSource _allClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Session[] _members = [];
+    private bool _stopping;
+    private long _messagesTotal;
+
+    public Hub(HubOptions options, TimeProvider time, IChatLog chatLog, ILogger<Hub> logger)
+    {
+        Options = options;
+        Time = time;
+        _chatLog = chatLog;
+        _logger = logger;
+        StartedAt = time.GetUtcNow();
+        Commands = ChatCommands.CreateTable();
+    }
+
+    public HubOptions Options { get; }
+
+    public TimeProvider Time { get; }
+
+    public CommandTable Commands { get; }
+
+    public DateTimeOffset StartedAt { get; }
+
+    /// <summary>Public and private messages accepted since start.</summary>
+    public long MessagesTotal => Interlocked.Read(ref _messagesTotal);
+
+    public int ConnectionCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _sessions.Count;
+            }
+        }
+    }
+
+    /// <summary>Joined usernames, sorted.</summary>
+    public IReadOnlyList<string> Usernames
+    {
+        get
+        {
+            var members = Volatile.Read(ref _members);
+            var names = new string[members.Length];
+            for (var i = 0; i < members.Length; i++)
+            {
+                names[i] = members[i].Username!;
+            }
+
+            Array.Sort(names, StringComparer.OrdinalIgnoreCase);
+            return names;
+        }
+    }
+
+    public IReadOnlyList<SessionInfo> Sessions
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _sessions.Select(s => s.ToInfo()).OrderBy(s => s.Id)];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Registers a new connection. Always returns a session for the transport to run; when the server
+    /// is full or stopping, that session already holds its refusal and is closed.
+    /// </summary>
+    public Session Connect(string transport, string remoteAddress, ProtocolKind protocol = ProtocolKind.Text)
+    {
+        var session = new Session(transport, remoteAddress, Time.GetUtcNow(), Options.SendQueueFrames, Options.SendQueueBytes)
+        {
+            Protocol = protocol,
+        };
+        string? refusal = null;
+        lock (_gate)
+        {
+            if (_stopping)
+            {
+                refusal = "Server is shutting down";
+            }
+            else if (_sessions.Count >= Options.MaxClients)
+            {
+                refusal = $"server full ({Options.MaxClients} clients), try again later";
+            }
+            else
+            {
+                _sessions.Add(session);
+            }
+        }
+
+        if (refusal is not null)
+        {
+            _logger.LogWarning("Refused {Remote} over {Transport}: {Reason}", remoteAddress, transport, refusal);
+            session.Send(Frame(new ErrorEvent(ErrorCodes.ServerFull, refusal)));
+            session.Close(refusal);
+            return session;
+        }
+
+        session.LoginTimer = Time.CreateTimer(static state => ((LoginTimeoutState)state!).Fire(), new LoginTimeoutState(this, session), Options.LoginTimeout, Timeout.InfiniteTimeSpan);
+        _logger.LogInformation("Connection #{Id} from {Remote} over {Transport}", session.Id, remoteAddress, transport);
+        return session;
+    }
+
+    /// <summary>Asks a person at a text terminal for a name (sent when the client stays silent after connecting).</summary>
+    public void Greet(Session session)
+    {
+        if (session.State == SessionState.Connecting)
+        {
+            session.Send(Frame(new PromptEvent("Welcome to Parley! Please enter a username:")));
+        }
+    }
+
+    /// <summary>One decoded line from a text-mode client.</summary>
+    public void HandleLine(Session session, string line)
+    {
+        switch (session.State)
+        {
+            case SessionState.Closing:
+                return;
+            case SessionState.Connecting:
+                TryJoin(session, line.Trim(), password: null);
+                return;
+        }
+
+        if (TextSanitizer.IsBlank(line))
+        {
+            return;
+        }
+
+        RunLine(session, line);
+    }
+
+    /// <summary>One parsed request from a JSON-lines or WebSocket client.</summary>
+    public void HandleRequest(Session session, ClientRequest request)
+    {
+        if (session.State == SessionState.Closing)
+        {
+            return;
+        }
+
+        switch (request.Type)
+        {
+            case "join":
+                if (session.State == SessionState.Joined)
+                {
+                    SendError(session, ErrorCodes.AlreadyJoined, $"Already joined as {session.Username}");
+                }
+                else if (request.Username is null)
+                {
+                    SendError(session, ErrorCodes.MissingField, "Field 'username' is required");
+                }
+                else
+                {
+                    TryJoin(session, request.Username, request.Password);
+                }
+
+                return;
+            case "message":
+                Dispatch(session, "say", request.Color, ("content", request.Content));
+                return;
+            case "private_message":
+                Dispatch(session, "msg", request.Color, ("target", request.Target), ("content", request.Content));
+                return;
+            case "who" or "users":
+                Dispatch(session, "who", null);
+                return;
+            case "ping" or "help" or "quit":
+                Dispatch(session, request.Type, null);
+                return;
+            case "command":
+                if (string.IsNullOrWhiteSpace(request.Line))
+                {
+                    SendError(session, ErrorCodes.MissingField, "Field 'line' is required");
+                }
+                else if (RequireJoined(session))
+                {
+                    RunLine(session, request.Line);
+                }
+
+                return;
+            default:
+                SendError(session, ErrorCodes.UnknownType, $"Unknown message type '{TextSanitizer.Clean(request.Type)}'");
+                return;
+        }
+    }
+
+    /// <summary>Input the transport could not decode (over-long line, bad UTF-8, bad JSON): answer it, keep the session.</summary>
+    public void HandleProtocolError(Session session, ProtocolError error)
+    {
+        _logger.LogDebug("Session #{Id}: {Code} {Message}", session.Id, error.Code, error.Message);
+        session.Send(Frame(ErrorEvent.From(error)));
+    }
+
+    /// <summary>The transport's connection has ended, for whatever reason.</summary>
+    public void Disconnected(Session session)
+    {
+        session.LoginTimer?.Dispose();
+        bool wasMember;
+        bool stopping;
+        lock (_gate)
+        {
+            wasMember = session.State == SessionState.Joined && _byName.Remove(session.Username!);
+            if (wasMember)
+            {
+                _members = [.. _members.Where(m => m != session)];
+            }
+
+            session.State = SessionState.Closing;
+            _sessions.Remove(session);
+            stopping = _stopping;
+            if (stopping && _sessions.Count == 0)
+            {
+                _allClosed.TrySetResult();
+            }
+
+            if (wasMember)
+            {
+                var reason = session.CloseReason;
+                var message = reason is null or "quit" or "connection closed"
+                    ? $"{session.Username} left the chat"
+                    : $"{session.Username} left the chat ({reason})";
+                var now = Time.GetUtcNow();
+                _chatLog.Write(now, "*** " + message);
+                if (!stopping)
+                {
+                    SendToMembers(Frame(new SystemEvent("left", session.Username!, message, now)));
+                }
+            }
+        }
+
+        session.Close("connection closed");
+        _logger.LogInformation("Connection #{Id} ({User}) closed: {Reason}", session.Id, session.Username ?? "no name", session.CloseReason);
+    }
+
+    /// <summary>A server announcement to everyone (JSON type <c>server</c>).</summary>
+    public void Announce(string message)
+    {
+        var now = Time.GetUtcNow();
+        message = TextSanitizer.Clean(message);
+        lock (_gate)
+        {
+            _chatLog.Write(now, "[SERVER] " + message);
+            SendToMembers(Frame(new ServerNoticeEvent(message, now)));
+        }
+    }
+
+    /// <summary>Disconnects a joined user, telling them why. False if no such user is online.</summary>
+    public bool Kick(string username, string reason)
+    {
+        var target = Find(username);
+        if (target is null)
+        {
+            return false;
+        }
+
+        reason = TextSanitizer.Clean(reason);
+        target.Send(Frame(new GoodbyeEvent($"You have been kicked: {reason}")));
+        target.Close($"kicked: {reason}");
+        _logger.LogWarning("Kicked {User}: {Reason}", target.Username, reason);
+        return true;
+    }
+
+    /// <summary>
+    /// Graceful stop: every client is told, every queue drains and closes, then chat.log is flushed.
+    /// Sessions still open after <paramref name="grace"/> are aborted.
+    /// </summary>
+    public async Task ShutdownAsync(TimeSpan grace)
+    {
+        Session[] all;
+        var now = Time.GetUtcNow();
+        lock (_gate)
+        {
+            if (_stopping)
+            {
+                return;
+            }
+
+            _stopping = true;
+            all = [.. _sessions];
+            if (all.Length == 0)
+            {
+                _allClosed.TrySetResult();
+            }
+
+            _chatLog.Write(now, "[SERVER] Server is shutting down");
+        }
+
+        _logger.LogInformation("Shutting down: closing {Count} connections", all.Length);
+        var notice = Frame(new ServerNoticeEvent("Server is shutting down", now));
+        foreach (var session in all)
+        {
+            session.Send(notice);
+            session.Close("server shutting down");
+        }
+
+        try
+        {
+            await _allClosed.Task.WaitAsync(grace, Time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            foreach (var session in all)
+            {
+                session.Abort("server shutting down");
+            }
+        }
+
+        await _chatLog.FlushAsync().ConfigureAwait(false);
+    }
+
+    internal OutboundFrame Frame(ServerEvent evt) => new(evt, Time.LocalTimeZone);
+
+    internal Session? Find(string username)
+    {
+        lock (_gate)
+        {
+            return _byName.GetValueOrDefault(username);
+        }
+    }
+
+    internal void SendError(Session session, string code, string message) =>
+        session.Send(Frame(new ErrorEvent(code, message)));
+
+    internal void Broadcast(Session sender, string content, string? color)
+    {
+        sender.CountMessage();
+        Interlocked.Increment(ref _messagesTotal);
+        var now = Time.GetUtcNow();
+        var frame = Frame(new ChatEvent(sender.Username!, content, color, now));
+        lock (_gate)
+        {
+            _chatLog.Write(now, $"{sender.Username}: {content}");
+            SendToMembers(frame);
+        }
+    }
+
+    internal void SendPrivate(Session sender, Session target, string content, string? color)
+    {
+        sender.CountMessage();
+        Interlocked.Increment(ref _messagesTotal);
+        var now = Time.GetUtcNow();
+        var delivered = target.Send(Frame(new PrivateMessageEvent(sender.Username!, content, color, now)));
+        sender.Send(Frame(new PrivateConfirmationEvent(target.Username!, content, color, delivered, now)));
+        if (Options.LogPrivate)
+        {
+            _chatLog.Write(now, $"[PM] {sender.Username} -> {target.Username}: {content}");
+        }
+    }
+
+    internal void Quit(Session session)
+    {
+        session.Send(Frame(new GoodbyeEvent($"Goodbye, {session.Username}!")));
+        session.Close("quit");
+    }
+
+    private void SendToMembers(OutboundFrame frame)
+    {
+        foreach (var member in _members)
+        {
+            member.Send(frame);
+        }
+    }
+
+    private void TryJoin(Session session, string username, string? password)
+    {
+        _ = password; // Accounts arrive with the storage work; until then every name is a guest name.
+        if (UsernameRules.Validate(username) is { } invalid)
+        {
+            SendError(session, ErrorCodes.InvalidUsername, invalid + ". Please enter another username:");
+            return;
+        }
+
+        var now = Time.GetUtcNow();
+        lock (_gate)
+        {
+            if (session.State != SessionState.Connecting)
+            {
+                return;
+            }
+
+            if (_byName.ContainsKey(username))
+            {
+                SendError(session, ErrorCodes.UsernameTaken, $"Username '{username}' is already taken. Please enter another username:");
+                return;
+            }
+
+            if (Options.RateLimit > 0)
+            {
+                session.RateLimiter = new TokenBucket(Time, Options.RateLimit, Options.RateLimit * 2);
+            }
+
+            session.Username = username;
+            session.State = SessionState.Joined;
+            _byName.Add(username, session);
+            var message = $"{username} joined the chat";
+            _chatLog.Write(now, "*** " + message);
+            SendToMembers(Frame(new SystemEvent("joined", username, message, now)));
+            _members = [.. _members, session];
+
+            // Inside the lock, so the welcome is the first thing the new member sees.
+            session.Send(Frame(new WelcomeEvent(username, Usernames, Options.Motd)));
+        }
+
+        session.LoginTimer?.Dispose();
+        _logger.LogInformation("Connection #{Id} joined as {User}", session.Id, username);
+    }
+
+    private void RunLine(Session session, string line)
+    {
+        if (line.StartsWith("//", StringComparison.Ordinal))
+        {
+            // "//text" sends "/text" as an ordinary message.
+            Dispatch(session, "say", null, ("content", line[1..]));
+            return;
+        }
+
+        if (!TextCommand.TryParse(line, out var command))
+        {
+            Dispatch(session, "say", null, ("content", line));
+            return;
+        }
+
+        if (!Commands.TryGet(command.Name, out var definition) || definition.Hidden)
+        {
+            SendError(session, ErrorCodes.UnknownCommand, $"Unknown command '/{TextSanitizer.Clean(command.Name)}'. Type /help for the list.");
+            return;
+        }
+
+        Run(session, definition, TextCommand.SplitArguments(command.Rest, definition.MaxArgs), null);
+    }
+
+    private void Dispatch(Session session, string name, string? color, params (string Field, string? Value)[] fields)
+    {
+        var args = new string[fields.Length];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            if (fields[i].Value is not { } value)
+            {
+                SendError(session, ErrorCodes.MissingField, $"Field '{fields[i].Field}' is required");
+                return;
+            }
+
+            args[i] = value;
+        }
+
+        if (color is not null && ChatColors.Normalize(color) is null)
+        {
+            SendError(session, ErrorCodes.InvalidColor, $"Unknown colour '{TextSanitizer.Clean(color)}'; use one of {string.Join(", ", ChatColors.All)}");
+            return;
+        }
+
+        Run(session, Commands[name], args, ChatColors.Normalize(color));
+    }
+
+    // The shared checks every command gets, in one place.
+    private void Run(Session session, CommandDefinition command, string[] args, string? color)
+    {
+        if (command.RequiresJoin && !RequireJoined(session))
+        {
+            return;
+        }
+
+        if (args.Length < command.MinArgs)
+        {
+            SendError(session, ErrorCodes.Usage, $"Usage: {command.Usage}");
+            return;
+        }
+
+        if (!TakeRateToken(session))
+        {
+            return;
+        }
+
+        command.Handler(new CommandContext(this, session, args, color));
+    }
+
+    private bool RequireJoined(Session session)
+    {
+        if (session.State == SessionState.Joined)
+        {
+            return true;
+        }
+
+        SendError(session, ErrorCodes.NotJoined, "Join first: send {\"type\":\"join\",\"username\":\"NAME\"}");
+        return false;
+    }
+
+    private bool TakeRateToken(Session session)
+    {
+        if (session.RateLimiter is not { } bucket || bucket.TryTake())
+        {
+            return true;
+        }
+
+        // Say so at most once a second, so the warnings cannot become a flood of their own.
+        var now = Time.GetTimestamp();
+        if (session.LastRateNotice == long.MinValue || Time.GetElapsedTime(session.LastRateNotice, now) >= TimeSpan.FromSeconds(1))
+        {
+            session.LastRateNotice = now;
+            SendError(session, ErrorCodes.RateLimited, $"You are sending too fast (limit {Options.RateLimit:0.##} messages per second); messages are being dropped");
+        }
+
+        return false;
+    }
+
+    private void LoginTimedOut(Session session)
+    {
+        lock (_gate)
+        {
+            if (session.State != SessionState.Connecting)
+            {
+                return;
+            }
+        }
+
+        SendError(session, ErrorCodes.LoginTimeout, $"No username received within {Options.LoginTimeout.TotalSeconds:0} seconds; closing the connection");
+        session.Close("login timeout");
+    }
+
+    private sealed class LoginTimeoutState(Hub hub, Session session)
+    {
+        public void Fire() => hub.LoginTimedOut(session);
+    }
+}

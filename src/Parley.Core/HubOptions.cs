@@ -1,0 +1,24 @@
+namespace Parley.Core;
+
+/// <summary>The hub's policies. Defaults match docs/protocol.md and the README's options table.</summary>
+public sealed class HubOptions
+{
+    public int MaxClients { get; set; } = 10_000;
+
+    /// <summary>Messages per second per user (burst twice that); 0 turns flood control off.</summary>
+    public double RateLimit { get; set; } = 5;
+
+    public string? Motd { get; set; }
+
+    public TimeSpan LoginTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A session whose unsent frames exceed either bound is disconnected ("send queue exceeded").</summary>
+    public int SendQueueFrames { get; set; } = 1_000;
+
+    public long SendQueueBytes { get; set; } = 1024 * 1024;
+
+    public int MaxLineBytes { get; set; } = 8 * 1024;
+
+    /// <summary>Whether private messages are written to chat.log.</summary>
+    public bool LogPrivate { get; set; }
+}

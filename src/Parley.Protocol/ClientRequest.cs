@@ -1,0 +1,16 @@
+namespace Parley.Protocol;
+
+/// <summary>
+/// One JSON-lines request from a client. Only <see cref="Type"/> is always present; the other fields
+/// are those the request types use (unknown fields are ignored so clients can evolve).
+/// </summary>
+public sealed record ClientRequest(string Type)
+{
+    public string? Username { get; init; }
+    public string? Password { get; init; }
+    public string? Content { get; init; }
+    public string? Target { get; init; }
+    public string? Color { get; init; }
+    public string? Room { get; init; }
+    public string? Line { get; init; }
+}

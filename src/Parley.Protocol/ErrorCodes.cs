@@ -1,0 +1,24 @@
+namespace Parley.Protocol;
+
+/// <summary>The <c>code</c> values of JSON <c>error</c> messages. Stable: clients match on them.</summary>
+public static class ErrorCodes
+{
+    public const string InvalidUsername = "invalid_username";
+    public const string UsernameTaken = "username_taken";
+    public const string NotJoined = "not_joined";
+    public const string AlreadyJoined = "already_joined";
+    public const string UnknownUser = "unknown_user";
+    public const string UnknownCommand = "unknown_command";
+    public const string UnknownType = "unknown_type";
+    public const string InvalidJson = "invalid_json";
+    public const string InvalidField = "invalid_field";
+    public const string MissingField = "missing_field";
+    public const string InvalidUtf8 = "invalid_utf8";
+    public const string LineTooLong = "line_too_long";
+    public const string EmptyMessage = "empty_message";
+    public const string InvalidColor = "invalid_color";
+    public const string RateLimited = "rate_limited";
+    public const string ServerFull = "server_full";
+    public const string LoginTimeout = "login_timeout";
+    public const string Usage = "usage";
+}

@@ -1,0 +1,181 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Parley.Protocol.Events;
+
+namespace Parley.Protocol;
+
+/// <summary>Writes server events as JSON lines: one object, <c>type</c> first, then <c>\n</c>.</summary>
+public static class JsonEventWriter
+{
+    // Relaxed escaping keeps non-ASCII text readable; the output is never embedded in HTML.
+    private static readonly JsonWriterOptions Options = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = true,
+    };
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    public static byte[] Encode(ServerEvent evt)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        Write(evt, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static void Write(ServerEvent evt, IBufferWriter<byte> output)
+    {
+        var writer = t_writer;
+        if (writer is null)
+        {
+            writer = t_writer = new Utf8JsonWriter(output, Options);
+        }
+        else
+        {
+            writer.Reset(output);
+        }
+
+        try
+        {
+            WriteObject(writer, evt);
+            writer.Flush();
+        }
+        finally
+        {
+            writer.Reset(NullBufferWriter.Instance);
+        }
+
+        output.GetSpan(1)[0] = (byte)'\n';
+        output.Advance(1);
+    }
+
+    /// <summary>ISO 8601 UTC with milliseconds, e.g. <c>2026-11-22T14:30:25.123Z</c>.</summary>
+    public static string FormatTimestamp(DateTimeOffset timestamp) =>
+        timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static void WriteObject(Utf8JsonWriter w, ServerEvent evt)
+    {
+        w.WriteStartObject();
+        switch (evt)
+        {
+            case ChatEvent e:
+                w.WriteString("type", "message");
+                w.WriteString("username", e.Username);
+                w.WriteString("content", e.Content);
+                WriteColor(w, e.Color);
+                WriteTimestamp(w, e.Timestamp);
+                break;
+            case PrivateMessageEvent e:
+                w.WriteString("type", "private_message");
+                w.WriteString("sender", e.Sender);
+                w.WriteString("content", e.Content);
+                WriteColor(w, e.Color);
+                WriteTimestamp(w, e.Timestamp);
+                break;
+            case PrivateConfirmationEvent e:
+                w.WriteString("type", "private_confirmation");
+                w.WriteString("target", e.Target);
+                w.WriteString("content", e.Content);
+                WriteColor(w, e.Color);
+                w.WriteBoolean("delivered", e.Delivered);
+                WriteTimestamp(w, e.Timestamp);
+                break;
+            case SystemEvent e:
+                w.WriteString("type", "system");
+                w.WriteString("event", e.Event);
+                w.WriteString("username", e.Username);
+                w.WriteString("message", e.Message);
+                WriteTimestamp(w, e.Timestamp);
+                break;
+            case ServerNoticeEvent e:
+                w.WriteString("type", "server");
+                w.WriteString("message", e.Message);
+                WriteTimestamp(w, e.Timestamp);
+                break;
+            case WelcomeEvent e:
+                w.WriteString("type", "welcome");
+                w.WriteString("username", e.Username);
+                WriteNames(w, "users", e.Users);
+                if (e.Motd is not null)
+                {
+                    w.WriteString("motd", e.Motd);
+                }
+
+                break;
+            case UsersEvent e:
+                w.WriteString("type", "users");
+                WriteNames(w, "users", e.Users);
+                break;
+            case PongEvent:
+                w.WriteString("type", "pong");
+                break;
+            case ErrorEvent e:
+                w.WriteString("type", "error");
+                w.WriteString("code", e.Code);
+                w.WriteString("message", e.Message);
+                break;
+            case HelpEvent e:
+                w.WriteString("type", "help");
+                w.WriteStartArray("commands");
+                foreach (var entry in e.Commands)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("usage", entry.Usage);
+                    w.WriteString("description", entry.Description);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                break;
+            case GoodbyeEvent e:
+                w.WriteString("type", "goodbye");
+                w.WriteString("message", e.Message);
+                break;
+            case PromptEvent e:
+                w.WriteString("type", "prompt");
+                w.WriteString("message", e.Message);
+                break;
+            default:
+                throw new ArgumentException($"No JSON form for {evt.GetType().Name}", nameof(evt));
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void WriteColor(Utf8JsonWriter w, string? color)
+    {
+        if (color is not null)
+        {
+            w.WriteString("color", color);
+        }
+    }
+
+    private static void WriteTimestamp(Utf8JsonWriter w, DateTimeOffset timestamp) =>
+        w.WriteString("timestamp", FormatTimestamp(timestamp));
+
+    private static void WriteNames(Utf8JsonWriter w, string property, IReadOnlyList<string> names)
+    {
+        w.WriteStartArray(property);
+        foreach (var name in names)
+        {
+            w.WriteStringValue(name);
+        }
+
+        w.WriteEndArray();
+    }
+
+    private sealed class NullBufferWriter : IBufferWriter<byte>
+    {
+        public static readonly NullBufferWriter Instance = new();
+
+        public void Advance(int count)
+        {
+        }
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => Array.Empty<byte>();
+
+        public Span<byte> GetSpan(int sizeHint = 0) => Array.Empty<byte>();
+    }
+}

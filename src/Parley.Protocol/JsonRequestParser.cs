@@ -1,0 +1,112 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace Parley.Protocol;
+
+/// <summary>Parses one JSON-lines request. Pure: no I/O, never throws on client input.</summary>
+public static class JsonRequestParser
+{
+    private const int MaxDepth = 16;
+
+    public static bool TryParse(in ReadOnlySequence<byte> line, out ClientRequest request, out ProtocolError? error)
+    {
+        var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = MaxDepth });
+        return TryParse(ref reader, out request, out error);
+    }
+
+    public static bool TryParse(ReadOnlySpan<byte> line, out ClientRequest request, out ProtocolError? error)
+    {
+        var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = MaxDepth });
+        return TryParse(ref reader, out request, out error);
+    }
+
+    private static bool TryParse(ref Utf8JsonReader reader, out ClientRequest request, out ProtocolError? error)
+    {
+        request = new ClientRequest(string.Empty);
+        string? type = null, username = null, password = null, content = null, target = null, color = null, room = null, lineText = null;
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                error = new ProtocolError(ErrorCodes.InvalidJson, "Each line must be one JSON object");
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+            {
+                // Utf8JsonReader guarantees a PropertyName here inside an object.
+                var name = reader.GetString();
+                if (!reader.Read())
+                {
+                    break;
+                }
+
+                switch (name)
+                {
+                    case "type": type = ReadString(ref reader, name); break;
+                    case "username": username = ReadString(ref reader, name); break;
+                    case "password": password = ReadString(ref reader, name); break;
+                    case "content": content = ReadString(ref reader, name); break;
+                    case "target": target = ReadString(ref reader, name); break;
+                    case "color": color = ReadString(ref reader, name); break;
+                    case "room": room = ReadString(ref reader, name); break;
+                    case "line": lineText = ReadString(ref reader, name); break;
+                    default: reader.Skip(); break;
+                }
+            }
+
+            // Anything after the object (other than white space) makes the line invalid.
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            {
+                error = new ProtocolError(ErrorCodes.InvalidJson, "Each line must be exactly one JSON object");
+                return false;
+            }
+        }
+        catch (JsonException)
+        {
+            error = new ProtocolError(ErrorCodes.InvalidJson, "Invalid JSON");
+            return false;
+        }
+        catch (FieldTypeException ex)
+        {
+            error = new ProtocolError(ErrorCodes.InvalidField, $"Field '{ex.Field}' must be a string");
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            error = new ProtocolError(ErrorCodes.InvalidJson, "Invalid JSON");
+            return false;
+        }
+
+        if (string.IsNullOrEmpty(type))
+        {
+            error = new ProtocolError(ErrorCodes.MissingField, "Field 'type' is required");
+            return false;
+        }
+
+        request = new ClientRequest(type)
+        {
+            Username = username,
+            Password = password,
+            Content = content,
+            Target = target,
+            Color = color,
+            Room = room,
+            Line = lineText,
+        };
+        error = null;
+        return true;
+    }
+
+    private static string? ReadString(ref Utf8JsonReader reader, string field) => reader.TokenType switch
+    {
+        JsonTokenType.String => reader.GetString(),
+        JsonTokenType.Null => null,
+        _ => throw new FieldTypeException(field),
+    };
+
+    private sealed class FieldTypeException(string field) : Exception
+    {
+        public string Field { get; } = field;
+    }
+}

@@ -1,0 +1,182 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using Parley.Core;
+using Parley.Protocol;
+
+namespace Parley.Server;
+
+/// <summary>
+/// The TCP chat port. Each connection gets one read loop (pipe → framer → hub) and one write loop
+/// (session queue → pipe, one flush per batch). The first byte picks the protocol: <c>{</c> is JSON
+/// lines, anything else text. A client that stays silent is greeted with a prompt for its name.
+/// </summary>
+public sealed class ChatConnectionHandler(Hub hub, ServerOptions options, ILogger<ChatConnectionHandler> logger) : ConnectionHandler
+{
+    private const int FlushThreshold = 64 * 1024;
+
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        var session = hub.Connect("tcp", connection.RemoteEndPoint?.ToString() ?? "unknown");
+        var input = connection.Transport.Input;
+        await using var abort = session.Aborted.Register(() => connection.Abort(new ConnectionAbortedException(session.CloseReason ?? "aborted")));
+        var writing = WriteLoopAsync(session, connection.Transport.Output, input);
+        try
+        {
+            await ReadLoopAsync(session, input).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ConnectionResetException or ConnectionAbortedException or IOException or OperationCanceledException)
+        {
+            // The peer went away or we cut it off; either way the session ends below.
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Connection #{Id}: read loop failed", session.Id);
+        }
+        finally
+        {
+            hub.Disconnected(session);
+            await writing.ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReadLoopAsync(Session session, PipeReader input)
+    {
+        var framer = new LineFramer(hub.Options.MaxLineBytes);
+        var sniffed = false;
+        if (!session.IsClosed && !await WaitForFirstByteAsync(session, input).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        while (!session.IsClosed)
+        {
+            var result = await input.ReadAsync().ConfigureAwait(false);
+            if (result.IsCanceled)
+            {
+                return;
+            }
+
+            var buffer = result.Buffer;
+            if (!sniffed && !buffer.IsEmpty)
+            {
+                session.Protocol = buffer.FirstSpan[0] == (byte)'{' ? ProtocolKind.Json : ProtocolKind.Text;
+                sniffed = true;
+            }
+
+            while (!session.IsClosed)
+            {
+                var status = framer.TryRead(ref buffer, out var line);
+                if (status == LineStatus.NeedMore)
+                {
+                    break;
+                }
+
+                if (status == LineStatus.TooLong)
+                {
+                    hub.HandleProtocolError(session, new ProtocolError(ErrorCodes.LineTooLong, $"Line longer than {framer.MaxLineBytes} bytes was ignored"));
+                    continue;
+                }
+
+                Deliver(session, line);
+            }
+
+            if (result.IsCompleted)
+            {
+                // A last line without its newline (e.g. `printf name | nc`) still counts.
+                if (!buffer.IsEmpty && !framer.IsDiscarding && !session.IsClosed && buffer.Length <= framer.MaxLineBytes)
+                {
+                    Deliver(session, buffer);
+                }
+
+                input.AdvanceTo(buffer.End);
+                return;
+            }
+
+            input.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    // Waits for the client to speak first; if it does not within the greeting delay, it is most
+    // likely a person at nc/telnet, so ask for a name. Returns false when the connection ended.
+    private async Task<bool> WaitForFirstByteAsync(Session session, PipeReader input)
+    {
+        using var timeout = new CancellationTokenSource(options.GreetingDelay);
+        try
+        {
+            var first = await input.ReadAsync(timeout.Token).ConfigureAwait(false);
+            input.AdvanceTo(first.Buffer.Start);
+            return !first.IsCanceled && !(first.IsCompleted && first.Buffer.IsEmpty);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            hub.Greet(session);
+            return true;
+        }
+    }
+
+    private void Deliver(Session session, in ReadOnlySequence<byte> line)
+    {
+        if (!Utf8Text.TryDecode(line, out var text))
+        {
+            hub.HandleProtocolError(session, new ProtocolError(ErrorCodes.InvalidUtf8, "Line is not valid UTF-8 and was ignored"));
+            return;
+        }
+
+        if (session.Protocol == ProtocolKind.Text)
+        {
+            hub.HandleLine(session, text);
+            return;
+        }
+
+        if (TextSanitizer.IsBlank(text))
+        {
+            return;
+        }
+
+        if (JsonRequestParser.TryParse(line, out var request, out var error))
+        {
+            hub.HandleRequest(session, request);
+        }
+        else
+        {
+            hub.HandleProtocolError(session, error!);
+        }
+    }
+
+    private async Task WriteLoopAsync(Session session, PipeWriter output, PipeReader input)
+    {
+        var queue = session.Outbound;
+        try
+        {
+            while (await queue.WaitToReadAsync(session.Aborted).ConfigureAwait(false))
+            {
+                while (queue.TryRead(out var frame))
+                {
+                    output.Write(frame.GetBytes(session.Protocol));
+                    session.Dequeued(frame);
+                    if (output.UnflushedBytes >= FlushThreshold && (await output.FlushAsync(session.Aborted).ConfigureAwait(false)).IsCompleted)
+                    {
+                        return;
+                    }
+                }
+
+                if ((await output.FlushAsync(session.Aborted).ConfigureAwait(false)).IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or ConnectionResetException or ConnectionAbortedException or InvalidOperationException)
+        {
+            // Aborted or the peer is gone: nothing more can be written.
+        }
+        finally
+        {
+            // Completing (not aborting) the output lets the transport send what is flushed, then FIN.
+            await output.CompleteAsync().ConfigureAwait(false);
+            input.CancelPendingRead();
+        }
+    }
+}

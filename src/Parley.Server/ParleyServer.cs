@@ -1,0 +1,149 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Parley.Core;
+
+namespace Parley.Server;
+
+/// <summary>
+/// The whole server in one object: Kestrel with the TCP chat endpoint and the web endpoint, the hub,
+/// and chat.log. Used by `parley serve` and, on ephemeral ports, by the tests.
+/// </summary>
+public sealed class ParleyServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Listeners _listeners;
+    private readonly FileChatLog _chatLog;
+
+    private ParleyServer(WebApplication app, Listeners listeners, FileChatLog chatLog, ServerOptions options)
+    {
+        _app = app;
+        _listeners = listeners;
+        _chatLog = chatLog;
+        Options = options;
+        Hub = app.Services.GetRequiredService<Hub>();
+    }
+
+    public ServerOptions Options { get; }
+
+    public Hub Hub { get; }
+
+    /// <summary>The bound chat endpoint (the real port when 0 was asked for). Valid after start.</summary>
+    public IPEndPoint ChatEndPoint => (IPEndPoint)(_listeners.Chat ?? throw new InvalidOperationException("Not started")).EndPoint;
+
+    public IPEndPoint? WebEndPoint => (IPEndPoint?)_listeners.Web?.EndPoint;
+
+    public string ChatLogPath => _chatLog.Path;
+
+    public IServiceProvider Services => _app.Services;
+
+    public static ParleyServer Create(ServerOptions options, Action<ILoggingBuilder>? configureLogging = null, TimeProvider? time = null)
+    {
+        Directory.CreateDirectory(options.DataDirectory);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        if (configureLogging is null)
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            });
+        }
+        else
+        {
+            configureLogging(builder.Logging);
+        }
+
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownGrace + TimeSpan.FromSeconds(1));
+        var clock = time ?? TimeProvider.System;
+        var chatLog = new FileChatLog(Path.Combine(options.DataDirectory, "chat.log"), clock.LocalTimeZone);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(options.Hub);
+        builder.Services.AddSingleton(clock);
+        builder.Services.AddSingleton<IChatLog>(chatLog);
+        builder.Services.AddSingleton<Hub>();
+
+        var listeners = new Listeners();
+        var address = ResolveAddress(options.Host);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(address, options.Port, listen =>
+            {
+                listen.UseConnectionHandler<ChatConnectionHandler>();
+                listeners.Chat = listen;
+            });
+            if (options.WebPort >= 0)
+            {
+                kestrel.Listen(address, options.WebPort, listen => listeners.Web = listen);
+            }
+        });
+
+        var app = builder.Build();
+        app.MapGet("/healthz", (Hub hub) => Results.Json(new { status = "ok", connections = hub.ConnectionCount, users = hub.Usernames.Count }));
+
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        var hub = app.Services.GetRequiredService<Hub>();
+        lifetime.ApplicationStopping.Register(() => hub.ShutdownAsync(options.ShutdownGrace).GetAwaiter().GetResult());
+
+        return new ParleyServer(app, listeners, chatLog, options);
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var logger = _app.Services.GetRequiredService<ILogger<ParleyServer>>();
+        logger.LogInformation(
+            "Parley is listening: chat on {Chat} (nc/telnet/JSON lines), web on {Web}, data in {Data}",
+            ChatEndPoint,
+            WebEndPoint?.ToString() ?? "off",
+            Path.GetFullPath(Options.DataDirectory));
+    }
+
+    /// <summary>Runs until SIGINT/SIGTERM (or <paramref name="cancellationToken"/>), then shuts down gracefully.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        await _app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync().ConfigureAwait(false);
+        await _chatLog.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static IPAddress ResolveAddress(string host)
+    {
+        if (IPAddress.TryParse(host, out var address))
+        {
+            return address;
+        }
+
+        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return IPAddress.Loopback;
+        }
+
+        return Dns.GetHostAddresses(host).FirstOrDefault() ?? throw new ArgumentException($"Cannot resolve host '{host}'", nameof(host));
+    }
+
+    // Kestrel configures its endpoints when it starts; this is where they land.
+    private sealed class Listeners
+    {
+        public ListenOptions? Chat { get; set; }
+
+        public ListenOptions? Web { get; set; }
+    }
+}
