@@ -1,0 +1,83 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Parley.Core;
+using Parley.Server;
+
+namespace Parley.Testing;
+
+/// <summary>A real Parley server on ephemeral loopback ports with its own temporary data directory.</summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    private TestServer(ParleyServer server, string dataDirectory)
+    {
+        Server = server;
+        DataDirectory = dataDirectory;
+    }
+
+    public ParleyServer Server { get; }
+
+    public Hub Hub => Server.Hub;
+
+    public string DataDirectory { get; }
+
+    public IPEndPoint ChatEndPoint => new(IPAddress.Loopback, Server.ChatEndPoint.Port);
+
+    public Uri WebUri => new($"http://127.0.0.1:{Server.WebEndPoint!.Port}/");
+
+    public string ChatLogPath => Server.ChatLogPath;
+
+    public static async Task<TestServer> StartAsync(Action<ServerOptions>? configure = null, TimeProvider? time = null)
+    {
+        var data = Path.Combine(Path.GetTempPath(), "parley-test-" + Guid.NewGuid().ToString("N"));
+        var options = new ServerOptions
+        {
+            Host = "127.0.0.1",
+            Port = 0,
+            WebPort = 0,
+            DataDirectory = data,
+            Hub = new HubOptions { RateLimit = 0 },
+        };
+        configure?.Invoke(options);
+        var server = ParleyServer.Create(options, logging => logging.SetMinimumLevel(LogLevel.Warning), time);
+        await server.StartAsync().ConfigureAwait(false);
+        return new TestServer(server, data);
+    }
+
+    /// <summary>A raw line client connected to the chat port.</summary>
+    public Task<LineClient> ConnectAsync() => LineClient.ConnectAsync(ChatEndPoint);
+
+    /// <summary>A text-mode client that has joined as <paramref name="name"/> and read its welcome.</summary>
+    public async Task<LineClient> JoinTextAsync(string name)
+    {
+        var client = await ConnectAsync().ConfigureAwait(false);
+        await client.SendLineAsync(name).ConfigureAwait(false);
+        await client.ExpectAsync(l => l.StartsWith("Users online", StringComparison.Ordinal)).ConfigureAwait(false);
+        return client;
+    }
+
+    /// <summary>A JSON-lines client that has joined as <paramref name="name"/> and read its welcome.</summary>
+    public async Task<JsonLineClient> JoinJsonAsync(string name)
+    {
+        var client = new JsonLineClient(await ConnectAsync().ConfigureAwait(false));
+        await client.SendAsync(new { type = "join", username = name }).ConfigureAwait(false);
+        await client.ExpectTypeAsync("welcome").ConfigureAwait(false);
+        return client;
+    }
+
+    /// <summary>Waits until the hub has <paramref name="count"/> joined users (a join is observable only on the server).</summary>
+    public Task WaitForUsersAsync(int count, TimeSpan? timeout = null) =>
+        Eventually.TrueAsync(() => Hub.Usernames.Count == count, timeout ?? LineClient.DefaultTimeout, $"{count} users joined");
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.StopAsync().ConfigureAwait(false);
+        await Server.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
