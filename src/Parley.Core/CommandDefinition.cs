@@ -16,6 +16,9 @@ public sealed record CommandDefinition(
 
     public bool RequiresJoin { get; init; } = true;
 
+    /// <summary>Unmetered commands skip flood control: leaving must always be possible.</summary>
+    public bool Unmetered { get; init; }
+
     /// <summary>Hidden commands work but are left out of <c>/help</c>.</summary>
     public bool Hidden { get; init; }
 }

@@ -487,7 +487,7 @@ public sealed class Hub
             return;
         }
 
-        if (!TakeRateToken(session))
+        if (!command.Unmetered && !TakeRateToken(session))
         {
             return;
         }

@@ -40,6 +40,9 @@ public sealed class LineClient : IAsyncDisposable
 
     public Socket Socket => _tcp.Client;
 
+    /// <summary>Why the read loop stopped, when it was not a clean close by the server.</summary>
+    public Exception? ReadError { get; private set; }
+
     public static async Task<LineClient> ConnectAsync(IPEndPoint endPoint)
     {
         var tcp = new TcpClient { NoDelay = true };
@@ -91,7 +94,7 @@ public sealed class LineClient : IAsyncDisposable
             }
 
             var line = await ReadLineAsync(left).ConfigureAwait(false)
-                ?? throw new IOException($"Connection closed before a matching line. Seen:\n{string.Join("\n", Seen)}");
+                ?? throw new IOException($"Connection closed ({ReadError?.Message ?? "by the server"}) before a matching line. Seen:\n{string.Join("\n", Seen)}");
             if (match(line))
             {
                 return line;
@@ -128,8 +131,8 @@ public sealed class LineClient : IAsyncDisposable
 
     private async Task ReadLoopAsync()
     {
-        var pending = new List<byte>();
-        var buffer = new byte[16 * 1024];
+        var pending = new MemoryStream();
+        var buffer = new byte[64 * 1024];
         try
         {
             while (true)
@@ -140,28 +143,28 @@ public sealed class LineClient : IAsyncDisposable
                     break;
                 }
 
-                for (var i = 0; i < read; i++)
+                var data = buffer.AsSpan(0, read);
+                int newline;
+                while ((newline = data.IndexOf((byte)'\n')) >= 0)
                 {
-                    if (buffer[i] == (byte)'\n')
+                    pending.Write(data[..newline]);
+                    var line = Encoding.UTF8.GetString(pending.GetBuffer(), 0, (int)pending.Length).TrimEnd('\r');
+                    pending.SetLength(0);
+                    lock (_seen)
                     {
-                        var line = Encoding.UTF8.GetString([.. pending]).TrimEnd('\r');
-                        pending.Clear();
-                        lock (_seen)
-                        {
-                            _seen.Add(line);
-                        }
+                        _seen.Add(line);
+                    }
 
-                        _lines.Writer.TryWrite(line);
-                    }
-                    else
-                    {
-                        pending.Add(buffer[i]);
-                    }
+                    _lines.Writer.TryWrite(line);
+                    data = data[(newline + 1)..];
                 }
+
+                pending.Write(data);
             }
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException)
+        catch (Exception ex)
         {
+            ReadError = ex;
         }
         finally
         {
