@@ -30,6 +30,7 @@ public sealed class Hub
         _logger = logger;
         StartedAt = time.GetUtcNow();
         Commands = ChatCommands.CreateTable();
+        Flow = new FlowControl(time, options.StallGrace);
     }
 
     public HubOptions Options { get; }
@@ -37,6 +38,9 @@ public sealed class Hub
     public TimeProvider Time { get; }
 
     public CommandTable Commands { get; }
+
+    /// <summary>Transports await this before processing each input line.</summary>
+    public FlowControl Flow { get; }
 
     public DateTimeOffset StartedAt { get; }
 
@@ -88,7 +92,7 @@ public sealed class Hub
     /// </summary>
     public Session Connect(string transport, string remoteAddress, ProtocolKind protocol = ProtocolKind.Text)
     {
-        var session = new Session(transport, remoteAddress, Time.GetUtcNow(), Options.SendQueueFrames, Options.SendQueueBytes)
+        var session = new Session(transport, remoteAddress, Time.GetUtcNow(), Options.SendQueueFrames, Options.SendQueueBytes, Flow, Time, Options.SendQueueHighWater)
         {
             Protocol = protocol,
         };
@@ -216,6 +220,7 @@ public sealed class Hub
     public void Disconnected(Session session)
     {
         session.LoginTimer?.Dispose();
+        session.ReleasePressure();
         bool wasMember;
         bool stopping;
         lock (_gate)

@@ -13,9 +13,15 @@ public sealed class HubOptions
     public TimeSpan LoginTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>A session whose unsent frames exceed either bound is disconnected ("send queue exceeded").</summary>
-    public int SendQueueFrames { get; set; } = 1_000;
+    public int SendQueueFrames { get; set; } = 16_384;
 
     public long SendQueueBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Above this many unsent bytes a session is congested and input from everyone pauses (see FlowControl).</summary>
+    public long SendQueueHighWater { get; set; } = 256 * 1024;
+
+    /// <summary>How long a congested session may go without draining before it stops holding others back.</summary>
+    public TimeSpan StallGrace { get; set; } = TimeSpan.FromMilliseconds(500);
 
     public int MaxLineBytes { get; set; } = 8 * 1024;
 

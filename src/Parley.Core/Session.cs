@@ -20,13 +20,28 @@ public sealed class Session
     private string? _closeReason;
     private volatile bool _completed;
 
+    // Flow control: see FlowControl, which alone changes Pressure (under its lock).
+    private readonly FlowControl? _flow;
+    private readonly TimeProvider _time;
+    private long _lastProgress;
+
     public Session(string transport, string remoteAddress, DateTimeOffset connectedAt, int maxQueuedFrames, long maxQueuedBytes)
+        : this(transport, remoteAddress, connectedAt, maxQueuedFrames, maxQueuedBytes, null, TimeProvider.System)
+    {
+    }
+
+    internal Session(string transport, string remoteAddress, DateTimeOffset connectedAt, int maxQueuedFrames, long maxQueuedBytes, FlowControl? flow, TimeProvider time, long highWaterBytes = long.MaxValue)
     {
         Id = Interlocked.Increment(ref s_nextId);
         Transport = transport;
         RemoteAddress = remoteAddress;
         ConnectedAt = connectedAt;
         _maxQueuedBytes = maxQueuedBytes;
+        _flow = flow;
+        _time = time;
+        HighWater = highWaterBytes;
+        LowWater = highWaterBytes / 2;
+        _lastProgress = time.GetTimestamp();
         _queue = Channel.CreateBounded<OutboundFrame>(new BoundedChannelOptions(maxQueuedFrames)
         {
             SingleReader = true,
@@ -74,7 +89,13 @@ public sealed class Session
     public bool Send(OutboundFrame frame)
     {
         var size = frame.GetBytes(Protocol).Length;
-        if (Interlocked.Add(ref _queuedBytes, size) > _maxQueuedBytes || !_queue.Writer.TryWrite(frame))
+        var queued = Interlocked.Add(ref _queuedBytes, size);
+        if (queued > HighWater && Pressure == PressureState.Normal)
+        {
+            _flow?.Congested(this);
+        }
+
+        if (queued > _maxQueuedBytes || !_queue.Writer.TryWrite(frame))
         {
             Interlocked.Add(ref _queuedBytes, -size);
             // A closing session refuses frames quietly; only a live one that cannot keep up is cut off.
@@ -90,7 +111,29 @@ public sealed class Session
     }
 
     /// <summary>Called by the write loop for each frame it takes off the queue.</summary>
-    public void Dequeued(OutboundFrame frame) => Interlocked.Add(ref _queuedBytes, -frame.GetBytes(Protocol).Length);
+    public void Dequeued(OutboundFrame frame)
+    {
+        Volatile.Write(ref _lastProgress, _time.GetTimestamp());
+        var queued = Interlocked.Add(ref _queuedBytes, -frame.GetBytes(Protocol).Length);
+        if (queued < LowWater && Pressure != PressureState.Normal)
+        {
+            _flow?.Relieved(this, closing: false);
+        }
+    }
+
+    /// <summary>Bytes waiting in the send queue.</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+
+    internal long LastProgress => Volatile.Read(ref _lastProgress);
+
+    internal long HighWater { get; }
+
+    internal long LowWater { get; }
+
+    // Read without the lock only as a hint; FlowControl re-checks under its lock.
+    internal PressureState Pressure { get => (PressureState)Volatile.Read(ref _pressure); set => Volatile.Write(ref _pressure, (int)value); }
+
+    private int _pressure;
 
     /// <summary>Ends the session after everything already queued has been written.</summary>
     public void Close(string reason)
@@ -106,6 +149,7 @@ public sealed class Session
         Interlocked.CompareExchange(ref _closeReason, reason, null);
         _completed = true;
         _queue.Writer.TryComplete();
+        ReleasePressure();
         try
         {
             _aborted.Cancel();
@@ -115,9 +159,12 @@ public sealed class Session
         }
     }
 
+    /// <summary>A session that is going away must not hold anyone's input back.</summary>
+    internal void ReleasePressure() => _flow?.Relieved(this, closing: true);
+
     internal void CountMessage() => Interlocked.Increment(ref _messagesSent);
 
-    public SessionInfo ToInfo() => new(Id, Username, RemoteAddress, Transport, ConnectedAt, MessagesSent, State);
+    public SessionInfo ToInfo() => new(Id, Username, RemoteAddress, Transport, ConnectedAt, MessagesSent, State, QueuedBytes);
 
     public override string ToString() => Username is null ? $"#{Id} {RemoteAddress}" : $"{Username} ({RemoteAddress})";
 }

@@ -8,4 +8,5 @@ public sealed record SessionInfo(
     string Transport,
     DateTimeOffset ConnectedAt,
     long MessagesSent,
-    SessionState State);
+    SessionState State,
+    long QueuedBytes);

@@ -67,6 +67,12 @@ public sealed class ChatConnectionHandler(Hub hub, ServerOptions options, ILogge
 
             while (!session.IsClosed)
             {
+                if (hub.Flow.IsPaused)
+                {
+                    // Someone's queue is backed up: stop taking input until it drains (see FlowControl).
+                    await hub.Flow.WaitAsync(session.Aborted).ConfigureAwait(false);
+                }
+
                 var status = framer.TryRead(ref buffer, out var line);
                 if (status == LineStatus.NeedMore)
                 {

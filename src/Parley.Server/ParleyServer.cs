@@ -71,6 +71,7 @@ public sealed class ParleyServer : IAsyncDisposable
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton<IChatLog>(chatLog);
         builder.Services.AddSingleton<Hub>();
+        builder.Services.AddHostedService<HubShutdownService>();
 
         var listeners = new Listeners();
         var address = ResolveAddress(options.Host);
@@ -90,10 +91,6 @@ public sealed class ParleyServer : IAsyncDisposable
 
         var app = builder.Build();
         app.MapGet("/healthz", (Hub hub) => Results.Json(new { status = "ok", connections = hub.ConnectionCount, users = hub.Usernames.Count }));
-
-        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
-        var hub = app.Services.GetRequiredService<Hub>();
-        lifetime.ApplicationStopping.Register(() => hub.ShutdownAsync(options.ShutdownGrace).GetAwaiter().GetResult());
 
         return new ParleyServer(app, listeners, chatLog, options);
     }

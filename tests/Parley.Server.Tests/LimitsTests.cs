@@ -120,7 +120,11 @@ public sealed class LimitsTests
     [Fact]
     public async Task Client_that_never_reads_is_cut_off_and_nobody_else_waits()
     {
-        await using var server = await TestServer.StartAsync(o => o.Hub.SendQueueBytes = 256 * 1024);
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.Hub.SendQueueBytes = 256 * 1024;
+            o.Hub.SendQueueHighWater = 64 * 1024;
+        });
         using var stuck = await LineClient.ConnectSilentAsync(server.ChatEndPoint);
         await stuck.GetStream().WriteAsync("stuck\n"u8.ToArray());
         await using var reader = await server.JoinJsonAsync("reader");
@@ -137,7 +141,16 @@ public sealed class LimitsTests
             if (i % 32 == 31 || i == count - 1)
             {
                 var expected = $"{i} ";
-                await reader.ExpectTypeAsync("message", m => m.GetProperty("content").GetString()!.StartsWith(expected, StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+                try
+                {
+                    await reader.ExpectTypeAsync("message", m => m.GetProperty("content").GetString()!.StartsWith(expected, StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+                }
+                catch (TimeoutException)
+                {
+                    throw new TimeoutException($"reader never got message {i}; {server.Describe()}; sender saw {sender.Seen.Count} lines; reader saw {reader.Lines.Seen.Count}");
+                }
+
+                await sender.ExpectAsync($"sender: {expected}", TimeSpan.FromSeconds(30));
             }
         }
 
@@ -147,8 +160,49 @@ public sealed class LimitsTests
 
         // The clients that read lost nothing.
         Assert.Equal(count, reader.Lines.Seen.Count(l => l.Contains("\"type\":\"message\"", StringComparison.Ordinal)));
-        await sender.ExpectAsync($"sender: {count - 1} ", TimeSpan.FromSeconds(60));
         Assert.Equal(count, sender.Seen.Count(l => l.Contains("] sender: ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Unthrottled_sender_is_slowed_down_instead_of_slow_readers_losing_messages()
+    {
+        // A small queue makes the readers "slow" relative to a sender writing at memory speed.
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.Hub.SendQueueBytes = 64 * 1024;
+            o.Hub.SendQueueHighWater = 16 * 1024;
+        });
+        var readers = new List<JsonLineClient>();
+        for (var i = 0; i < 5; i++)
+        {
+            readers.Add(await server.JoinJsonAsync($"r{i}"));
+        }
+
+        await using var sender = await server.JoinTextAsync("sender");
+        await server.WaitForUsersAsync(6);
+        const int count = 20_000;
+        var burst = new StringBuilder();
+        for (var i = 0; i < count; i++)
+        {
+            burst.Append("m ").Append(i).Append(' ').Append('x', 40).Append('\n');
+        }
+
+        // ~1 MiB in one write: far more than any queue may hold.
+        await sender.SendRawAsync(Encoding.UTF8.GetBytes(burst.ToString()));
+        var last = $"m {count - 1} ";
+        foreach (var reader in readers)
+        {
+            await reader.ExpectTypeAsync("message", m => m.GetProperty("content").GetString()!.StartsWith(last, StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+            Assert.Equal(count, reader.Lines.Seen.Count(l => l.Contains("\"content\":\"m ", StringComparison.Ordinal)));
+        }
+
+        Assert.All(readers, r => Assert.DoesNotContain(r.Lines.Seen, l => l.Contains("\"event\":\"left\"", StringComparison.Ordinal)));
+        foreach (var reader in readers)
+        {
+            await reader.DisposeAsync();
+        }
+
+        await sender.ExpectAsync($"sender: {last}", TimeSpan.FromSeconds(60));
     }
 
     [Fact]

@@ -68,6 +68,11 @@ public sealed class TestServer : IAsyncDisposable
     public Task WaitForUsersAsync(int count, TimeSpan? timeout = null) =>
         Eventually.TrueAsync(() => Hub.Usernames.Count == count, timeout ?? LineClient.DefaultTimeout, $"{count} users joined");
 
+    /// <summary>The server's view of its connections and flow control, for failure messages.</summary>
+    public string Describe() =>
+        $"flow paused={Hub.Flow.IsPaused} congested={Hub.Flow.CongestedCount}; sessions: " +
+        string.Join("; ", Hub.Sessions.Select(s => $"{s.Username ?? "#" + s.Id} {s.State} queued={s.QueuedBytes}"));
+
     public async ValueTask DisposeAsync()
     {
         await Server.StopAsync().ConfigureAwait(false);
