@@ -199,6 +199,25 @@ public sealed class JsonRequestParserTests
         }
     }
 
+    [Theory]
+    [InlineData("f")]
+    [InlineData("{\"type\":\"ping\",\"a\":fals")]
+    [InlineData("{\"type\":\"ping\",\"a\":nu")]
+    [InlineData("[tr")]
+    public void A_literal_cut_short_at_a_segment_boundary_is_invalid_json(string json)
+    {
+        // The framer slices a line up to its newline; when the newline starts a segment, the line
+        // ends in an empty segment.
+        var framer = new LineFramer(1024);
+        var buffer = Segments.Of(Encoding.UTF8.GetBytes(json), "\n"u8.ToArray());
+        Assert.Equal(LineStatus.Line, framer.TryRead(ref buffer, out var line));
+
+        Assert.False(JsonRequestParser.TryParse(line, out _, out var error));
+        Assert.Equal(ErrorCodes.InvalidJson, error!.Code);
+        Assert.False(JsonRequestParser.TryParse(Segments.Of(Encoding.UTF8.GetBytes(json), []), out _, out error));
+        Assert.Equal(ErrorCodes.InvalidJson, error!.Code);
+    }
+
     [Fact]
     public void The_sequence_overload_reports_the_same_errors()
     {
