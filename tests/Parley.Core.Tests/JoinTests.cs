@@ -121,6 +121,29 @@ public sealed class JoinTests
     }
 
     [Fact]
+    public async Task When_many_race_for_one_name_exactly_one_gets_it()
+    {
+        var h = new HubHarness();
+        var sessions = Enumerable.Range(0, 8).Select(i => h.Connect(i % 2 == 0 ? ProtocolKind.Text : ProtocolKind.Json)).ToArray();
+        await Concurrently.RunAsync(sessions, (s, i) =>
+        {
+            var name = i % 3 == 0 ? "ALICE" : "alice";
+            if (s.Protocol == ProtocolKind.Text)
+            {
+                h.Line(s, name);
+            }
+            else
+            {
+                h.Request(s, new ClientRequest("join") { Username = name });
+            }
+        });
+
+        var winner = Assert.Single(sessions, s => s.State == SessionState.Joined);
+        Assert.Equal([winner.Username!], h.Hub.Usernames);
+        Assert.All(sessions.Where(s => s != winner), s => Assert.Equal([ErrorCodes.UsernameTaken], Outbox.ErrorCodes(s)));
+    }
+
+    [Fact]
     public void A_name_is_free_again_once_its_owner_left()
     {
         var h = new HubHarness();

@@ -61,6 +61,48 @@ public sealed class MessagingTests
     }
 
     [Fact]
+    public async Task Concurrent_senders_still_produce_one_order_that_everyone_and_the_log_share()
+    {
+        var h = new HubHarness(o =>
+        {
+            o.SendQueueFrames = 100_000;
+            o.SendQueueBytes = 100L * 1024 * 1024;
+        });
+        Session[] members = [h.JoinText("alice"), h.JoinJson("bob"), h.JoinText("carol"), h.JoinJson("dave")];
+        HubHarness.DrainAll(members);
+        await Concurrently.RunAsync(members, (sender, _) =>
+        {
+            for (var i = 0; i < 250; i++)
+            {
+                if (sender.Protocol == ProtocolKind.Text)
+                {
+                    h.Line(sender, $"{sender.Username} {i}");
+                }
+                else
+                {
+                    h.Request(sender, new ClientRequest("message") { Content = $"{sender.Username} {i}" });
+                }
+            }
+        });
+
+        var reference = Outbox.Events<ChatEvent>(members[0]).Select(e => e.Content).ToList();
+        Assert.Equal(1000, reference.Count);
+        foreach (var member in members.Skip(1))
+        {
+            Assert.Equal(reference, Outbox.Events<ChatEvent>(member).Select(e => e.Content));
+        }
+
+        Assert.Equal(reference, h.Log.Lines.Where(l => !l.StartsWith("***", StringComparison.Ordinal)).Select(l => l[(l.IndexOf(": ", StringComparison.Ordinal) + 2)..]));
+
+        // Each sender's own messages keep the order they were sent in.
+        foreach (var member in members)
+        {
+            var own = reference.Where(c => c.StartsWith(member.Username + " ", StringComparison.Ordinal)).Select(c => int.Parse(c.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(Enumerable.Range(0, 250), own);
+        }
+    }
+
+    [Fact]
     public void The_time_stamp_uses_the_server_time_zone_for_text_and_utc_for_json()
     {
         var h = new HubHarness();
