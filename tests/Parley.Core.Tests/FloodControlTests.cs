@@ -119,6 +119,24 @@ public sealed class FloodControlTests
     }
 
     [Fact]
+    public void A_rate_below_half_a_message_a_second_still_lets_messages_through()
+    {
+        // --rate-limit 0.25 means one message every 4 s; twice that is a burst of half a message.
+        var h = new HubHarness(o => o.RateLimit = 0.25);
+        var alice = h.JoinText("alice");
+        var bob = h.JoinText("bob");
+        HubHarness.DrainAll(alice, bob);
+
+        h.Line(alice, "first");
+        h.Line(alice, "dropped");
+        h.Time.Advance(TimeSpan.FromSeconds(4));
+        h.Line(alice, "second");
+
+        Assert.Equal(["first", "second"], Outbox.Events<ChatEvent>(bob).Select(e => e.Content));
+        Assert.Equal([ErrorCodes.RateLimited], Outbox.ErrorCodes(alice));
+    }
+
+    [Fact]
     public void A_rate_of_zero_turns_flood_control_off()
     {
         var h = new HubHarness(o => o.RateLimit = 0);
