@@ -117,6 +117,20 @@ public sealed class FileChatLogTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => log.FlushAsync(new CancellationToken(canceled: true)));
     }
 
+    [Fact]
+    public async Task When_the_disk_is_full_flushing_fails_instead_of_hanging()
+    {
+        // /dev/full accepts the open and fails every write with ENOSPC, as a full disk does.
+        // Shutdown awaits FlushAsync, so a flush that never completes would hang the server.
+        var log = new FileChatLog("/dev/full", TimeZoneInfo.Utc);
+        log.Write(At, "lost");
+
+        await Assert.ThrowsAsync<IOException>(() => log.FlushAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+        log.Write(At, "also lost");
+        await Assert.ThrowsAsync<IOException>(() => log.FlushAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+        await Assert.ThrowsAsync<IOException>(async () => await log.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
     // The log holds the file open for writing; read it the way `tail` would.
     private static async Task<string> ReadSharedAsync(string path)
     {
