@@ -41,9 +41,6 @@ public sealed class ProtocolFuzzTests
 
             iterations++;
         }
-
-        // The loop ran; this records how much in the test output.
-        Assert.True(iterations >= MinIterations, $"{iterations} iterations");
     }
 
     private static Exception? Fails(byte[] input, int max, int caseSeed)
