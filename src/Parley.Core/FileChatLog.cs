@@ -15,6 +15,7 @@ public sealed class FileChatLog : IChatLog, IAsyncDisposable
     private readonly StreamWriter _writer;
     private readonly TimeZoneInfo _zone;
     private readonly Task _loop;
+    private TaskCompletionSource? _flushing;
 
     public FileChatLog(string path, TimeZoneInfo zone)
     {
@@ -23,7 +24,7 @@ public sealed class FileChatLog : IChatLog, IAsyncDisposable
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
         var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
         _writer = new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = false, NewLine = "\n" };
-        _loop = Task.Run(WriteLoopAsync);
+        _loop = Task.Run(RunWriteLoopAsync);
     }
 
     public string Path { get; }
@@ -48,6 +49,27 @@ public sealed class FileChatLog : IChatLog, IAsyncDisposable
         await _writer.DisposeAsync().ConfigureAwait(false);
     }
 
+    private async Task RunWriteLoopAsync()
+    {
+        try
+        {
+            await WriteLoopAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Nothing more can be written (disk full, I/O error). Fail every waiting and later flush
+            // rather than leave them, and the shutdown that awaits them, pending forever.
+            _lines.Writer.TryComplete(ex);
+            _flushing?.TrySetException(ex);
+            while (_lines.Reader.TryRead(out var entry))
+            {
+                entry.Flushed?.TrySetException(ex);
+            }
+
+            throw;
+        }
+    }
+
     private async Task WriteLoopAsync()
     {
         var reader = _lines.Reader;
@@ -57,6 +79,7 @@ public sealed class FileChatLog : IChatLog, IAsyncDisposable
             {
                 if (entry.Flushed is not null)
                 {
+                    _flushing = entry.Flushed;
                     await _writer.FlushAsync().ConfigureAwait(false);
                     entry.Flushed.TrySetResult();
                     continue;

@@ -138,6 +138,12 @@ public sealed class Hub
     /// <summary>One decoded line from a text-mode client.</summary>
     public void HandleLine(Session session, string line)
     {
+        // Input still buffered behind a /quit, a kick or a timeout must not act for the user.
+        if (session.IsClosed)
+        {
+            return;
+        }
+
         switch (session.State)
         {
             case SessionState.Closing:
@@ -158,7 +164,7 @@ public sealed class Hub
     /// <summary>One parsed request from a JSON-lines or WebSocket client.</summary>
     public void HandleRequest(Session session, ClientRequest request)
     {
-        if (session.State == SessionState.Closing)
+        if (session.State == SessionState.Closing || session.IsClosed)
         {
             return;
         }
@@ -399,7 +405,7 @@ public sealed class Hub
         var now = Time.GetUtcNow();
         lock (_gate)
         {
-            if (session.State != SessionState.Connecting)
+            if (session.State != SessionState.Connecting || session.IsClosed)
             {
                 return;
             }
@@ -537,10 +543,11 @@ public sealed class Hub
             {
                 return;
             }
-        }
 
-        SendError(session, ErrorCodes.LoginTimeout, $"No username received within {Options.LoginTimeout.TotalSeconds:0} seconds; closing the connection");
-        session.Close("login timeout");
+            // Under the lock, so a join racing the timer either wins or finds the session closed.
+            SendError(session, ErrorCodes.LoginTimeout, $"No username received within {Options.LoginTimeout.TotalSeconds:0} seconds; closing the connection");
+            session.Close("login timeout");
+        }
     }
 
     private sealed class LoginTimeoutState(Hub hub, Session session)

@@ -13,8 +13,10 @@ internal sealed class TokenBucket
     {
         _time = time;
         _rate = rate;
-        _burst = burst;
-        _tokens = burst;
+
+        // A bucket that cannot hold one whole token never lets anything through (rate < 0.5/s).
+        _burst = Math.Max(1, burst);
+        _tokens = _burst;
         _last = time.GetTimestamp();
     }
 

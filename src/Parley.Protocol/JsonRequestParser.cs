@@ -10,8 +10,25 @@ public static class JsonRequestParser
 
     public static bool TryParse(in ReadOnlySequence<byte> line, out ClientRequest request, out ProtocolError? error)
     {
-        var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = MaxDepth });
-        return TryParse(ref reader, out request, out error);
+        if (line.IsSingleSegment)
+        {
+            return TryParse(line.FirstSpan, out request, out error);
+        }
+
+        // Utf8JsonReader's multi-segment path throws IndexOutOfRangeException on a literal cut short
+        // (`fals`) when the sequence ends in an empty segment, which is what slicing a line before a
+        // newline that starts a segment produces. Lines are bounded by the framer, so parse a copy.
+        var length = checked((int)line.Length);
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            line.CopyTo(rented);
+            return TryParse(rented.AsSpan(0, length), out request, out error);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     public static bool TryParse(ReadOnlySpan<byte> line, out ClientRequest request, out ProtocolError? error)

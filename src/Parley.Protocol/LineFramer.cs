@@ -47,7 +47,9 @@ public sealed class LineFramer
         {
             if (buffer.Length > _maxLineBytes + 1)
             {
-                buffer = buffer.Slice(buffer.End);
+                // Skip only what was inspected: the line's newline and any lines after it may
+                // already be in the buffer, and the discarding branch finds them on the next call.
+                buffer = buffer.Slice(window.End);
                 _discarding = true;
                 return LineStatus.TooLong;
             }

@@ -102,7 +102,15 @@ public static class TextSanitizer
 
                 return i;
             default:
-                return i + 1;
+                // nF/Fp/Fe/Fs: intermediate bytes (e.g. the '(' of ESC ( B, which `tput sgr0`
+                // prints), then one final byte. Anything else after ESC is not part of a sequence
+                // and stays, so a character outside the BMP is never cut in half.
+                while (i < text.Length && text[i] is >= ' ' and <= '/')
+                {
+                    i++;
+                }
+
+                return i < text.Length && text[i] is >= '0' and <= '~' ? i + 1 : i;
         }
     }
 }
