@@ -357,10 +357,11 @@ public sealed class Hub
     {
         sender.CountMessage();
         Interlocked.Increment(ref _messagesTotal);
-        var now = Time.GetUtcNow();
-        var frame = Frame(new ChatEvent(sender.Username!, content, color, now));
         lock (_gate)
         {
+            // Stamped under the lock, so timestamps never go backwards in chat.log or on the wire.
+            var now = Time.GetUtcNow();
+            var frame = Frame(new ChatEvent(sender.Username!, content, color, now));
             _chatLog.Write(now, $"{sender.Username}: {content}");
             SendToMembers(frame);
         }
