@@ -117,7 +117,7 @@ public sealed class Session
 
     internal void CountMessage() => Interlocked.Increment(ref _messagesSent);
 
-    public SessionInfo ToInfo() => new(Id, Username, RemoteAddress, Transport, ConnectedAt, MessagesSent, State);
+    public SessionInfo ToInfo() => new(Id, Username, RemoteAddress, Transport, ConnectedAt, MessagesSent, State) { Protocol = Protocol };
 
     public override string ToString() => Username is null ? $"#{Id} {RemoteAddress}" : $"{Username} ({RemoteAddress})";
 }

@@ -1,3 +1,5 @@
+using Parley.Protocol;
+
 namespace Parley.Core;
 
 /// <summary>A read-only view of one connected client, for operators.</summary>
@@ -8,4 +10,8 @@ public sealed record SessionInfo(
     string Transport,
     DateTimeOffset ConnectedAt,
     long MessagesSent,
-    SessionState State);
+    SessionState State)
+{
+    /// <summary>Text lines or JSON (a TCP connection's is known after its first byte).</summary>
+    public ProtocolKind Protocol { get; init; }
+}
