@@ -89,7 +89,8 @@
     $('stat-users').textContent = s.users;
     $('stat-rate').textContent = Number(s.messagesPerSecond).toFixed(s.messagesPerSecond < 10 ? 1 : 0);
     $('stat-total').textContent = s.messagesTotal;
-    $('stat-approval').textContent = s.approveJoins ? `On (${s.pending} waiting)` : 'Off';
+    $('stat-approval').textContent = s.approveJoins ? 'On' : 'Off';
+    $('stat-approval-note').textContent = s.approveJoins ? `${s.pending} waiting` : 'everyone may join';
     $('pending-panel').hidden = !s.approveJoins;
   }
 

@@ -413,7 +413,7 @@
     ui.send.textContent = label;
     ui.message.placeholder = ui.modePrivate.checked
       ? (target ? `Private message to ${target}` : 'Choose who to send to, then type')
-      : 'Message everyone (type /help for commands)';
+      : 'Message everyone';
   }
 
   function setComposerEnabled(enabled) {
@@ -429,6 +429,8 @@
       return;
     }
     let request;
+    // As in the console client, '//text' sends '/text' as an ordinary message.
+    const content = text.startsWith('//') ? text.slice(1) : text;
     if (text.startsWith('/') && !text.startsWith('//')) {
       const command = text.slice(1).split(/\s+/, 1)[0].toLowerCase();
       if (command === 'clear') {
@@ -450,9 +452,9 @@
         ui.to.focus();
         return;
       }
-      request = { type: 'private_message', target, content: text };
+      request = { type: 'private_message', target, content };
     } else {
-      request = { type: 'message', content: text };
+      request = { type: 'message', content };
     }
     if (new TextEncoder().encode(JSON.stringify(request)).length > MAX_MESSAGE_BYTES) {
       addLine('error', `That message is too long (the limit is ${MAX_MESSAGE_BYTES / 1024} KiB).`);
