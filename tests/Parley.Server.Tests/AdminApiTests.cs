@@ -78,6 +78,22 @@ public sealed class AdminApiTests
     }
 
     [Fact]
+    public async Task A_token_with_url_special_characters_works_in_the_query_and_the_cookie()
+    {
+        const string Odd = "a+b/c=d&e;f%g";
+        await using var server = await TestServer.StartAsync(o => o.AdminToken = Odd);
+        using var http = new HttpClient { BaseAddress = server.WebUri };
+
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/admin?token=" + Uri.EscapeDataString(Odd))).StatusCode);
+        using var byCookie = new HttpRequestMessage(HttpMethod.Get, "/admin");
+        byCookie.Headers.Add("Cookie", "parley_admin=" + Uri.EscapeDataString(Odd)); // as admin.js stores it
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(byCookie)).StatusCode);
+        using var api = new HttpRequestMessage(HttpMethod.Get, "/api/status");
+        api.Headers.TryAddWithoutValidation("Authorization", "Bearer " + Odd);
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(api)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_token_is_generated_when_none_is_configured()
     {
         await using var server = await TestServer.StartAsync();

@@ -41,6 +41,17 @@ public sealed partial class ChatPageTests(BrowserFixture browser)
         await alice.ExpectLineAsync("bob here", "other");
         await carol.ExpectAsync("] bob: bob here");
 
+        // A colour chosen in the terminal shows in the browser.
+        await carol.SendLineAsync("/color magenta colours survive the trip from nc");
+        var coloured = await alice.ExpectLineAsync("colours survive the trip from nc", "other");
+        await Expect(coloured.Locator(".text")).ToHaveClassAsync(new Regex(@"\bc-magenta\b"));
+        server.Hub.Announce("Parley will restart at 18:00 for an upgrade");
+        await alice.ExpectLineAsync("Parley will restart at 18:00 for an upgrade", "server");
+        await bob.SendAsync("/msg alice lunch at noon?");
+        await alice.ExpectLineAsync("lunch at noon?", "pm-in");
+        await alice.SendAsync("Sounds good, see you all later");
+        await carol.ExpectAsync("] alice: Sounds good, see you all later");
+
         await WebTestSettings.ScreenshotAsync(alice.Page, "chat");
 
         await carol.SendLineAsync("/quit");

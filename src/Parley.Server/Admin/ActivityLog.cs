@@ -10,7 +10,7 @@ internal sealed class ActivityLog(TimeProvider time)
 
     private readonly Lock _gate = new();
     private readonly Queue<ActivityEntry> _entries = new();
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource? _changed; // only while someone waits: chat traffic alone allocates nothing extra
     private long _seq;
 
     public long LastSeq
@@ -26,7 +26,7 @@ internal sealed class ActivityLog(TimeProvider time)
 
     public void Add(string kind, string text)
     {
-        TaskCompletionSource changed;
+        TaskCompletionSource? changed;
         lock (_gate)
         {
             _entries.Enqueue(new ActivityEntry(++_seq, time.GetUtcNow(), kind, text));
@@ -36,10 +36,10 @@ internal sealed class ActivityLog(TimeProvider time)
             }
 
             changed = _changed;
-            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _changed = null;
         }
 
-        changed.TrySetResult();
+        changed?.TrySetResult();
     }
 
     /// <summary>Entries after <paramref name="after"/>, oldest first (at most the last <see cref="Capacity"/>).</summary>
@@ -62,6 +62,7 @@ internal sealed class ActivityLog(TimeProvider time)
                 return Read(after);
             }
 
+            _changed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             changed = _changed.Task;
         }
 
