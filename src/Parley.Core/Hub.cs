@@ -486,7 +486,7 @@ public sealed class Hub
         }
 
         session.LoginTimer?.Dispose();
-        if (session.State == SessionState.Pending)
+        if (Options.ApproveJoins)
         {
             _logger.LogInformation("Connection #{Id} from {Remote} asks to join as {User}: waiting for approval", session.Id, session.RemoteAddress, username);
         }
