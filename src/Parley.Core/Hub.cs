@@ -15,6 +15,7 @@ public sealed class Hub
     private readonly Lock _gate = new();
     private readonly HashSet<Session> _sessions = [];
     private readonly Dictionary<string, Session> _byName = new(UsernameRules.Comparer);
+    private readonly Dictionary<string, Session> _pending = new(UsernameRules.Comparer);
     private readonly IChatLog _chatLog;
     private readonly ILogger _logger;
     private readonly TaskCompletionSource _allClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -82,6 +83,18 @@ public sealed class Hub
             lock (_gate)
             {
                 return [.. _sessions.Select(s => s.ToInfo()).OrderBy(s => s.Id)];
+            }
+        }
+    }
+
+    /// <summary>Join requests waiting for an operator (only with <see cref="HubOptions.ApproveJoins"/>), oldest first.</summary>
+    public IReadOnlyList<SessionInfo> PendingJoins
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _pending.Values.Select(s => s.ToInfo()).OrderBy(s => s.Id)];
             }
         }
     }
@@ -176,6 +189,10 @@ public sealed class Hub
                 {
                     SendError(session, ErrorCodes.AlreadyJoined, $"Already joined as {session.Username}");
                 }
+                else if (session.State == SessionState.Pending)
+                {
+                    SendError(session, ErrorCodes.AwaitingApproval, $"Already waiting for approval as {session.Username}");
+                }
                 else if (request.Username is null)
                 {
                     SendError(session, ErrorCodes.MissingField, "Field 'username' is required");
@@ -232,6 +249,11 @@ public sealed class Hub
         lock (_gate)
         {
             wasMember = session.State == SessionState.Joined && _byName.Remove(session.Username!);
+            if (session.State == SessionState.Pending && _pending.GetValueOrDefault(session.Username!) == session)
+            {
+                _pending.Remove(session.Username!);
+            }
+
             if (wasMember)
             {
                 _members = [.. _members.Where(m => m != session)];
@@ -289,6 +311,50 @@ public sealed class Hub
         target.Send(Frame(new GoodbyeEvent($"You have been kicked: {reason}")));
         target.Close($"kicked: {reason}");
         _logger.LogWarning("Kicked {User}: {Reason}", target.Username, reason);
+        return true;
+    }
+
+    /// <summary>Lets a waiting join request in: it joins as if approval were off. False if no such request waits.</summary>
+    public bool Approve(string username)
+    {
+        Session? session;
+        lock (_gate)
+        {
+            if (!_pending.Remove(username, out session))
+            {
+                return false;
+            }
+
+            if (session.IsClosed)
+            {
+                // It is leaving anyway; Disconnected will find nothing left to undo.
+                return false;
+            }
+
+            AdmitLocked(session, session.Username!, Time.GetUtcNow());
+        }
+
+        _logger.LogInformation("Connection #{Id} joined as {User} (approved)", session.Id, session.Username);
+        return true;
+    }
+
+    /// <summary>Turns a waiting join request away, telling the client why, and closes it. False if no such request waits.</summary>
+    public bool Reject(string username, string reason)
+    {
+        Session? session;
+        lock (_gate)
+        {
+            if (!_pending.Remove(username, out session))
+            {
+                return false;
+            }
+        }
+
+        reason = TextSanitizer.Clean(reason);
+        var message = string.IsNullOrWhiteSpace(reason) ? "Your request to join was rejected" : $"Your request to join was rejected: {reason}";
+        SendError(session, ErrorCodes.JoinRejected, message);
+        session.Close(string.IsNullOrWhiteSpace(reason) ? "join rejected" : $"join rejected: {reason}");
+        _logger.LogWarning("Rejected join request from {User} ({Remote}): {Reason}", session.Username, session.RemoteAddress, reason);
         return true;
     }
 
@@ -411,31 +477,55 @@ public sealed class Hub
                 return;
             }
 
-            if (_byName.ContainsKey(username))
+            if (_byName.ContainsKey(username) || _pending.ContainsKey(username))
             {
                 SendError(session, ErrorCodes.UsernameTaken, $"Username '{username}' is already taken. Please enter another username:");
                 return;
             }
 
-            if (Options.RateLimit > 0)
+            if (Options.ApproveJoins)
             {
-                session.RateLimiter = new TokenBucket(Time, Options.RateLimit, Options.RateLimit * 2);
+                // The name is reserved while the operator decides, so nobody can take it meanwhile.
+                session.Username = username;
+                session.State = SessionState.Pending;
+                _pending.Add(username, session);
+                session.Send(Frame(new JoinPendingEvent(username, $"Waiting for an operator to let you in as {username}...")));
             }
-
-            session.Username = username;
-            session.State = SessionState.Joined;
-            _byName.Add(username, session);
-            var message = $"{username} joined the chat";
-            _chatLog.Write(now, "*** " + message);
-            SendToMembers(Frame(new SystemEvent("joined", username, message, now)));
-            _members = [.. _members, session];
-
-            // Inside the lock, so the welcome is the first thing the new member sees.
-            session.Send(Frame(new WelcomeEvent(username, Usernames, Options.Motd)));
+            else
+            {
+                AdmitLocked(session, username, now);
+            }
         }
 
         session.LoginTimer?.Dispose();
-        _logger.LogInformation("Connection #{Id} joined as {User}", session.Id, username);
+        if (Options.ApproveJoins)
+        {
+            _logger.LogInformation("Connection #{Id} from {Remote} asks to join as {User}: waiting for approval", session.Id, session.RemoteAddress, username);
+        }
+        else
+        {
+            _logger.LogInformation("Connection #{Id} joined as {User}", session.Id, username);
+        }
+    }
+
+    // Makes a session a member; the caller holds _gate and has checked that the name is free.
+    private void AdmitLocked(Session session, string username, DateTimeOffset now)
+    {
+        if (Options.RateLimit > 0)
+        {
+            session.RateLimiter = new TokenBucket(Time, Options.RateLimit, Options.RateLimit * 2);
+        }
+
+        session.Username = username;
+        session.State = SessionState.Joined;
+        _byName.Add(username, session);
+        var message = $"{username} joined the chat";
+        _chatLog.Write(now, "*** " + message);
+        SendToMembers(Frame(new SystemEvent("joined", username, message, now)));
+        _members = [.. _members, session];
+
+        // Inside the lock, so the welcome is the first thing the new member sees.
+        session.Send(Frame(new WelcomeEvent(username, Usernames, Options.Motd)));
     }
 
     private void RunLine(Session session, string line)
@@ -512,6 +602,12 @@ public sealed class Hub
         if (session.State == SessionState.Joined)
         {
             return true;
+        }
+
+        if (session.State == SessionState.Pending)
+        {
+            SendError(session, ErrorCodes.AwaitingApproval, "Your request to join is waiting for an operator's approval");
+            return false;
         }
 
         SendError(session, ErrorCodes.NotJoined, "Join first: send {\"type\":\"join\",\"username\":\"NAME\"}");

@@ -27,4 +27,7 @@ public sealed class HubOptions
 
     /// <summary>Whether private messages are written to chat.log.</summary>
     public bool LogPrivate { get; set; }
+
+    /// <summary>Whether each join waits for an operator's <see cref="Hub.Approve"/> or <see cref="Hub.Reject"/>.</summary>
+    public bool ApproveJoins { get; set; }
 }

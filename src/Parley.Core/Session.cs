@@ -164,7 +164,7 @@ public sealed class Session
 
     internal void CountMessage() => Interlocked.Increment(ref _messagesSent);
 
-    public SessionInfo ToInfo() => new(Id, Username, RemoteAddress, Transport, ConnectedAt, MessagesSent, State, QueuedBytes);
+    public SessionInfo ToInfo() => new(Id, Username, RemoteAddress, Transport, ConnectedAt, MessagesSent, State, QueuedBytes) { Protocol = Protocol };
 
     public override string ToString() => Username is null ? $"#{Id} {RemoteAddress}" : $"{Username} ({RemoteAddress})";
 }

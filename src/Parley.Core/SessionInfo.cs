@@ -1,3 +1,5 @@
+using Parley.Protocol;
+
 namespace Parley.Core;
 
 /// <summary>A read-only view of one connected client, for operators.</summary>
@@ -9,4 +11,8 @@ public sealed record SessionInfo(
     DateTimeOffset ConnectedAt,
     long MessagesSent,
     SessionState State,
-    long QueuedBytes);
+    long QueuedBytes)
+{
+    /// <summary>Text lines or JSON (a TCP connection's is known after its first byte).</summary>
+    public ProtocolKind Protocol { get; init; }
+}

@@ -10,4 +10,7 @@ public enum SessionState
 
     /// <summary>Leaving: no more input is processed.</summary>
     Closing,
+
+    /// <summary>Asked to join under a (reserved) name; waits for an operator to approve or reject it.</summary>
+    Pending,
 }

@@ -21,4 +21,6 @@ public static class ErrorCodes
     public const string ServerFull = "server_full";
     public const string LoginTimeout = "login_timeout";
     public const string Usage = "usage";
+    public const string JoinRejected = "join_rejected";
+    public const string AwaitingApproval = "awaiting_approval";
 }

@@ -137,6 +137,11 @@ public static class JsonEventWriter
                 w.WriteString("type", "prompt");
                 w.WriteString("message", e.Message);
                 break;
+            case JoinPendingEvent e:
+                w.WriteString("type", "pending");
+                w.WriteString("username", e.Username);
+                w.WriteString("message", e.Message);
+                break;
             default:
                 throw new ArgumentException($"No JSON form for {evt.GetType().Name}", nameof(evt));
         }

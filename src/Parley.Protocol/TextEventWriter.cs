@@ -36,6 +36,7 @@ public static class TextEventWriter
         HelpEvent e => FormatHelp(e),
         GoodbyeEvent e => $"{e.Message}\n",
         PromptEvent e => $"{e.Message}\n",
+        JoinPendingEvent e => $"*** {e.Message}\n",
         _ => throw new ArgumentException($"No text form for {evt.GetType().Name}", nameof(evt)),
     };
 

@@ -8,6 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Parley.Core;
+using Parley.Server.Admin;
+using Parley.Server.Web;
 
 namespace Parley.Server;
 
@@ -72,6 +74,7 @@ public sealed class ParleyServer : IAsyncDisposable
         builder.Services.AddSingleton<IChatLog>(chatLog);
         builder.Services.AddSingleton<Hub>();
         builder.Services.AddHostedService<HubShutdownService>();
+        ParleyWeb.AddServices(builder, options, chatLog, clock);
 
         var listeners = new Listeners();
         var address = ResolveAddress(options.Host);
@@ -91,6 +94,7 @@ public sealed class ParleyServer : IAsyncDisposable
 
         var app = builder.Build();
         app.MapGet("/healthz", (Hub hub) => Results.Json(new { status = "ok", connections = hub.ConnectionCount, users = hub.Usernames.Count }));
+        ParleyWeb.Map(app);
 
         return new ParleyServer(app, listeners, chatLog, options);
     }
@@ -104,6 +108,41 @@ public sealed class ParleyServer : IAsyncDisposable
             ChatEndPoint,
             WebEndPoint?.ToString() ?? "off",
             Path.GetFullPath(Options.DataDirectory));
+        ParleyWeb.LogAdminAccess(_app.Services, WebEndPoint);
+    }
+
+    /// <summary>The token for /admin and /api/: the configured one, or the one generated at start-up.</summary>
+    public string AdminToken => _app.Services.GetRequiredService<AdminAuth>().Token;
+
+    /// <summary>
+    /// Reads operator commands (/say, /kick, /list, /approve, /reject, ...) from <paramref name="input"/>
+    /// on a background thread until it ends; the server keeps running when it does.
+    /// </summary>
+    public Task AttachConsole(TextReader input, TextWriter output)
+    {
+        var console = _app.Services.GetRequiredService<OperatorConsole>();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                console.Run(input, output);
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+            {
+                // stdin went away: the console stops, the server does not.
+            }
+            finally
+            {
+                done.TrySetResult();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "Parley operator console",
+        };
+        thread.Start();
+        return done.Task;
     }
 
     /// <summary>Runs until SIGINT/SIGTERM (or <paramref name="cancellationToken"/>), then shuts down gracefully.</summary>

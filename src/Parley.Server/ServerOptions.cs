@@ -21,5 +21,8 @@ public sealed class ServerOptions
     /// <summary>How long a graceful shutdown waits for clients to take their last lines.</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>The token for /admin and /api/; null means one is generated at start-up and printed in the log.</summary>
+    public string? AdminToken { get; set; }
+
     public HubOptions Hub { get; set; } = new();
 }

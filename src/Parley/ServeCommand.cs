@@ -21,11 +21,13 @@ internal static class ServeCommand
         var motd = new Option<string?>("--motd") { Description = "Message of the day, shown to everyone who joins" };
         var logPrivate = new Option<bool>("--log-private") { Description = "Also write private messages to chat.log" };
         var loginTimeout = new Option<int>("--login-timeout") { Description = "Seconds a new connection has to choose a name", DefaultValueFactory = _ => (int)defaults.Hub.LoginTimeout.TotalSeconds };
+        var adminToken = new Option<string?>("--admin-token") { Description = "Token for the admin page (/admin) and API (/api/); generated and printed at start-up when not set. Prefer PARLEY_ADMIN_TOKEN: flags show in `ps`" };
+        var approveJoins = new Option<bool>("--approve-joins") { Description = "Each join waits until an operator approves it (admin page, API or console /approve)" };
         var config = new Option<string?>("--config") { Description = "JSON settings file (keys are the option names, e.g. \"max-clients\"); default ./parley.json if present" };
 
         var command = new Command("serve", "Run the chat server. Settings also come from PARLEY_* environment variables (e.g. PARLEY_MAX_CLIENTS) and the config file.")
         {
-            portArgument, port, host, webPort, data, maxClients, rateLimit, motd, logPrivate, loginTimeout, config,
+            portArgument, port, host, webPort, data, maxClients, rateLimit, motd, logPrivate, loginTimeout, adminToken, approveJoins, config,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -40,6 +42,7 @@ internal static class ServeCommand
                     Port = parse.GetValue(portArgument) ?? settings.Get(port),
                     WebPort = settings.Get(webPort),
                     DataDirectory = settings.Get(data),
+                    AdminToken = settings.Get(adminToken),
                     Hub = new HubOptions
                     {
                         MaxClients = settings.Get(maxClients),
@@ -47,6 +50,7 @@ internal static class ServeCommand
                         Motd = settings.Get(motd),
                         LogPrivate = settings.Get(logPrivate),
                         LoginTimeout = TimeSpan.FromSeconds(settings.Get(loginTimeout)),
+                        ApproveJoins = settings.Get(approveJoins),
                     },
                 };
                 Validate(options);
@@ -58,6 +62,13 @@ internal static class ServeCommand
             }
 
             await using var server = ParleyServer.Create(options);
+
+            // Operator commands only when a person is at the terminal; with no stdin (CI, services) the server just runs.
+            if (!Console.IsInputRedirected)
+            {
+                _ = server.AttachConsole(Console.In, Console.Out);
+            }
+
             try
             {
                 await server.RunAsync(CancellationToken.None);
@@ -93,6 +104,11 @@ internal static class ServeCommand
         if (options.Hub.RateLimit < 0)
         {
             throw new ArgumentException("--rate-limit must be 0 (off) or more");
+        }
+
+        if (options.AdminToken is { } token && (token.Length < 8 || token.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
+        {
+            throw new ArgumentException("--admin-token must be at least 8 characters, without spaces");
         }
 
         if (options.Hub.LoginTimeout <= TimeSpan.Zero)

@@ -26,6 +26,9 @@ public sealed class TestServer : IAsyncDisposable
 
     public string ChatLogPath => Server.ChatLogPath;
 
+    /// <summary>The token for /admin and /api/ (generated unless the test configured one).</summary>
+    public string AdminToken => Server.AdminToken;
+
     public static async Task<TestServer> StartAsync(Action<ServerOptions>? configure = null, TimeProvider? time = null)
     {
         var data = Path.Combine(Path.GetTempPath(), "parley-test-" + Guid.NewGuid().ToString("N"));
@@ -61,6 +64,17 @@ public sealed class TestServer : IAsyncDisposable
         var client = new JsonLineClient(await ConnectAsync().ConfigureAwait(false));
         await client.SendAsync(new { type = "join", username = name }).ConfigureAwait(false);
         await client.ExpectTypeAsync("welcome").ConfigureAwait(false);
+        return client;
+    }
+
+    /// <summary>A WebSocket client connected to /ws on the web port (not joined yet).</summary>
+    public Task<WebSocketJsonClient> ConnectWebSocketAsync() => WebSocketJsonClient.ConnectAsync(WebUri);
+
+    /// <summary>A WebSocket client that has joined as <paramref name="name"/> and read its welcome.</summary>
+    public async Task<WebSocketJsonClient> JoinWebSocketAsync(string name)
+    {
+        var client = await ConnectWebSocketAsync().ConfigureAwait(false);
+        await client.JoinAsync(name).ConfigureAwait(false);
         return client;
     }
 

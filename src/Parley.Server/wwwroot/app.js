@@ -1,0 +1,554 @@
+// Parley browser client. Speaks the JSON protocol over /ws on the page's own origin.
+// Every piece of text from the network goes into the page through textContent, never as HTML.
+(() => {
+  'use strict';
+
+  const MAX_MESSAGE_BYTES = 8 * 1024;
+  const MAX_HISTORY = 1000;
+  const COLORS = new Set(['red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white']);
+  const NAME_RULE = /^[A-Za-z0-9_.-]{1,32}$/;
+
+  const $ = (id) => document.getElementById(id);
+  const ui = {
+    status: $('status'), statusText: $('status-text'), retryNow: $('retry-now'),
+    me: $('me'), meName: $('me-name'), leave: $('leave'), usersToggle: $('users-toggle'), countBadge: $('user-count-badge'),
+    connectView: $('connect-view'), connectForm: $('connect-form'), username: $('username'), join: $('join'),
+    connectMessage: $('connect-message'), origin: $('server-origin'),
+    chatView: $('chat-view'), messages: $('messages'), jump: $('jump'),
+    composer: $('composer'), modePublic: $('mode-public'), modePrivate: $('mode-private'),
+    toField: $('to-field'), to: $('to'), userOptions: $('user-options'), message: $('message'), send: $('send'),
+    users: $('users'), userList: $('user-list'), userCount: $('user-count'),
+  };
+
+  const state = {
+    ws: null,
+    name: '',            // the name we asked for, then the one we joined as
+    joined: false,       // a welcome arrived on the current socket
+    everJoined: false,   // we were in the chat at least once: drops reconnect on their own
+    reconnect: false,    // whether a drop should be followed by a reconnect
+    attempt: 0,
+    timer: 0,
+    countdown: 0,
+    endNotice: '',       // why the server ended the session (kick, rejection), shown after the close
+    users: [],
+    unseen: 0,
+  };
+
+  // ---- connection ---------------------------------------------------------------------------
+
+  function socketUrl() {
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    return `${scheme}//${location.host}/ws`;
+  }
+
+  function connect() {
+    clearTimers();
+    state.joined = false;
+    state.endNotice = '';
+    setStatus('connecting', state.everJoined ? `Reconnecting as ${state.name}…` : 'Connecting…');
+    let ws;
+    try {
+      ws = new WebSocket(socketUrl());
+    } catch (err) {
+      unreachable();
+      return;
+    }
+    state.ws = ws;
+    ws.onopen = () => {
+      if (ws === state.ws) send({ type: 'join', username: state.name });
+    };
+    ws.onmessage = (event) => {
+      if (ws !== state.ws) return;
+      let msg;
+      try {
+        msg = JSON.parse(event.data);
+      } catch {
+        return; // not from a Parley server; nothing sensible to show
+      }
+      handle(msg);
+    };
+    ws.onclose = (event) => {
+      if (ws === state.ws) closed(event, ws.opened);
+    };
+    ws.addEventListener('open', () => { ws.opened = true; });
+  }
+
+  function send(obj) {
+    if (!state.ws || state.ws.readyState !== WebSocket.OPEN) return false;
+    state.ws.send(JSON.stringify(obj));
+    return true;
+  }
+
+  function closed(event, opened) {
+    state.ws = null;
+    const wasJoined = state.joined;
+    state.joined = false;
+    setComposerEnabled(false);
+    if (state.endNotice) {
+      // Kicked or turned away: the server said why; do not come back on our own.
+      state.reconnect = false;
+      setStatus('disconnected', 'Disconnected');
+      showConnect(state.endNotice, 'error');
+      return;
+    }
+    if (state.reconnect) {
+      if (wasJoined) addLine('system', 'Connection lost.');
+      scheduleReconnect(opened ? '' : 'Server unreachable. ');
+      return;
+    }
+    if (!opened) {
+      unreachable();
+      return;
+    }
+    setStatus('disconnected', 'Disconnected');
+    if (!ui.connectView.hidden) {
+      // Closed while joining (for example the login time ran out).
+      showConnect(ui.connectMessage.hidden ? 'The server closed the connection. Try again.' : ui.connectMessage.textContent, 'error');
+    }
+  }
+
+  function unreachable() {
+    state.ws = null;
+    setStatus('disconnected', 'Server unreachable');
+    showConnect(`Cannot reach the server at ${location.host}. Is it running? Check the address and try again.`, 'error');
+  }
+
+  function scheduleReconnect(prefix) {
+    // Exponential backoff with jitter (1 s, 2 s, 4 s ... 30 s), so a restarted server is not stampeded.
+    const base = Math.min(30000, 1000 * 2 ** Math.min(state.attempt, 5));
+    const delay = Math.round(base * (0.8 + Math.random() * 0.4));
+    state.attempt++;
+    state.countdown = Math.ceil(delay / 1000);
+    const tick = () => {
+      setStatus('disconnected', `${prefix}Reconnecting in ${state.countdown} s…`);
+      ui.retryNow.hidden = false;
+    };
+    tick();
+    const interval = setInterval(() => {
+      state.countdown = Math.max(0, state.countdown - 1);
+      tick();
+    }, 1000);
+    state.timer = setTimeout(() => {
+      clearInterval(interval);
+      connect();
+    }, delay);
+    state.stopCountdown = () => clearInterval(interval);
+  }
+
+  function clearTimers() {
+    clearTimeout(state.timer);
+    if (state.stopCountdown) state.stopCountdown();
+    state.stopCountdown = null;
+    ui.retryNow.hidden = true;
+  }
+
+  function leave() {
+    state.reconnect = false;
+    state.everJoined = false;
+    clearTimers();
+    if (!send({ type: 'quit' }) && state.ws) state.ws.close(1000, 'left');
+    state.ws = null;
+    setStatus('idle', 'Not connected');
+    showConnect('You left the chat.', 'info');
+  }
+
+  // ---- server messages ----------------------------------------------------------------------
+
+  function handle(msg) {
+    switch (msg.type) {
+      case 'welcome': return welcomed(msg);
+      case 'pending':
+        setStatus('waiting', 'Waiting for approval');
+        if (!state.everJoined) {
+          showConnect(msg.message || 'Waiting for an operator to let you in…', 'info');
+          ui.join.disabled = true;
+        }
+        return;
+      case 'message': {
+        const own = sameName(msg.username, state.name);
+        return addLine(own ? 'own' : 'other', msg.content, { who: msg.username, time: msg.timestamp, color: msg.color });
+      }
+      case 'private_message':
+        return addLine('pm-in', msg.content, { who: `PM from ${msg.sender}`, time: msg.timestamp, color: msg.color, reply: msg.sender });
+      case 'private_confirmation':
+        return addLine('pm-out', msg.content + (msg.delivered === false ? ' (not delivered)' : ''),
+          { who: `PM to ${msg.target}`, time: msg.timestamp, color: msg.color, reply: msg.target });
+      case 'system':
+        if (msg.event === 'joined') addUser(msg.username);
+        else if (msg.event === 'left') removeUser(msg.username);
+        return addLine('system', msg.message, { time: msg.timestamp });
+      case 'server':
+        return addLine('server', msg.message, { who: 'Server', time: msg.timestamp });
+      case 'users':
+        setUsers(msg.users || []);
+        return addLine('info', `Online (${(msg.users || []).length}): ${(msg.users || []).join(', ')}`);
+      case 'help':
+        return showHelp(msg.commands || []);
+      case 'pong':
+        return addLine('info', 'PONG');
+      case 'goodbye':
+        if (/kicked/i.test(msg.message || '')) {
+          state.endNotice = msg.message;
+          state.reconnect = false;
+        }
+        return addLine('system', msg.message);
+      case 'error':
+        return failed(msg);
+      default:
+        return undefined; // newer servers may send types this page does not know yet
+    }
+  }
+
+  function welcomed(msg) {
+    const again = state.everJoined;
+    state.name = msg.username;
+    state.joined = true;
+    state.everJoined = true;
+    state.reconnect = true;
+    state.attempt = 0;
+    clearTimers();
+    ui.meName.textContent = msg.username;
+    ui.me.hidden = false;
+    ui.connectView.hidden = true;
+    ui.chatView.hidden = false;
+    setStatus('connected', 'Connected');
+    setComposerEnabled(true);
+    setUsers(msg.users || []);
+    if (again) {
+      addLine('system', `Reconnected as ${msg.username}.`);
+    } else {
+      addLine('system', `Welcome to Parley, ${msg.username}! Type /help for commands.`);
+      ui.message.focus();
+    }
+    if (msg.motd) addLine('server', msg.motd, { who: 'Message of the day' });
+  }
+
+  function failed(msg) {
+    if (state.joined) {
+      addLine('error', msg.message);
+      return;
+    }
+    switch (msg.code) {
+      case 'username_taken':
+      case 'invalid_username':
+        if (state.everJoined) {
+          // Our old session may not have timed out yet: keep trying with the same name.
+          setStatus('disconnected', msg.message);
+          state.ws.close(1000, 'retry later');
+          return;
+        }
+        setStatus('idle', 'Not connected');
+        // Keep the socket: the server lets us try another name on it.
+        showConnect(msg.message.replace(/\. Please enter another username:?$/, '.') + ' Choose another name.', 'error');
+        ui.username.focus();
+        ui.username.select();
+        return;
+      case 'join_rejected':
+        state.endNotice = msg.message;
+        state.reconnect = false;
+        return;
+      case 'server_full':
+      case 'login_timeout':
+        if (!state.everJoined) showConnect(msg.message, 'error');
+        return;
+      default:
+        if (!state.everJoined) showConnect(msg.message, 'error');
+    }
+  }
+
+  // ---- history ------------------------------------------------------------------------------
+
+  function pad(n) { return String(n).padStart(2, '0'); }
+
+  function clock(iso) {
+    const d = iso ? new Date(iso) : new Date();
+    const t = Number.isNaN(d.getTime()) ? new Date() : d;
+    return { text: `${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}`, iso: t.toISOString() };
+  }
+
+  function isAtBottom() {
+    const el = ui.messages;
+    return el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+  }
+
+  function addLine(kind, text, opts = {}) {
+    const follow = isAtBottom();
+    const li = document.createElement('li');
+    li.className = `msg k-${kind}`;
+    const time = document.createElement('time');
+    const stamp = clock(opts.time);
+    time.dateTime = stamp.iso;
+    time.textContent = stamp.text;
+    li.append(time);
+    if (opts.who) {
+      const who = document.createElement(opts.reply ? 'button' : 'span');
+      who.className = 'who';
+      who.textContent = opts.who;
+      if (opts.reply) {
+        who.type = 'button';
+        who.title = `Reply privately to ${opts.reply}`;
+        who.addEventListener('click', () => startPrivate(opts.reply));
+      }
+      li.append(who);
+    }
+    const body = document.createElement('span');
+    body.className = 'text';
+    if (opts.color && COLORS.has(opts.color)) body.classList.add(`c-${opts.color}`);
+    body.textContent = text;
+    li.append(body);
+    ui.messages.append(li);
+    while (ui.messages.childElementCount > MAX_HISTORY) ui.messages.firstElementChild.remove();
+    if (follow) {
+      ui.messages.scrollTop = ui.messages.scrollHeight;
+    } else {
+      state.unseen++;
+      ui.jump.textContent = `${state.unseen} new message${state.unseen === 1 ? '' : 's'} ↓`;
+      ui.jump.hidden = false;
+    }
+  }
+
+  function showHelp(commands) {
+    addLine('info', 'Commands:');
+    for (const c of commands) addLine('info', `${c.usage} — ${c.description}`);
+    addLine('info', '/clear — clear this window (this page only)');
+    addLine('info', 'Anything else you type goes to everyone, or privately when "Private" is chosen.');
+  }
+
+  ui.messages.addEventListener('scroll', () => {
+    if (isAtBottom()) {
+      state.unseen = 0;
+      ui.jump.hidden = true;
+    }
+  });
+  ui.jump.addEventListener('click', () => {
+    ui.messages.scrollTop = ui.messages.scrollHeight;
+    ui.message.focus();
+  });
+
+  // ---- users --------------------------------------------------------------------------------
+
+  function sameName(a, b) { return (a || '').toLowerCase() === (b || '').toLowerCase(); }
+
+  function setUsers(names) {
+    state.users = [...names].sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base' }));
+    renderUsers();
+  }
+
+  function addUser(name) {
+    if (!state.users.some((u) => sameName(u, name))) setUsers([...state.users, name]);
+  }
+
+  function removeUser(name) {
+    setUsers(state.users.filter((u) => !sameName(u, name)));
+  }
+
+  function renderUsers() {
+    ui.userList.replaceChildren();
+    ui.userOptions.replaceChildren();
+    for (const name of state.users) {
+      const li = document.createElement('li');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'user';
+      button.dataset.name = name;
+      const label = document.createElement('span');
+      label.textContent = name;
+      button.append(label);
+      if (sameName(name, state.name)) {
+        button.classList.add('self');
+        button.disabled = true;
+        const you = document.createElement('span');
+        you.className = 'you';
+        you.textContent = '(you)';
+        button.append(you);
+      } else {
+        button.setAttribute('aria-label', `Send a private message to ${name}`);
+        button.addEventListener('click', () => startPrivate(name));
+        const option = document.createElement('option');
+        option.value = name;
+        ui.userOptions.append(option);
+      }
+      li.append(button);
+      ui.userList.append(li);
+    }
+    const count = String(state.users.length);
+    ui.userCount.textContent = count;
+    ui.countBadge.textContent = count;
+  }
+
+  function startPrivate(name) {
+    ui.modePrivate.checked = true;
+    ui.to.value = name;
+    modeChanged();
+    setUsersOpen(false);
+    ui.message.focus();
+  }
+
+  function setUsersOpen(open) {
+    ui.users.classList.toggle('open', open);
+    ui.usersToggle.setAttribute('aria-expanded', String(open));
+  }
+
+  ui.usersToggle.addEventListener('click', () => setUsersOpen(!ui.users.classList.contains('open')));
+
+  // ---- composing ----------------------------------------------------------------------------
+
+  function modeChanged() {
+    const isPrivate = ui.modePrivate.checked;
+    ui.toField.hidden = !isPrivate;
+    updateSendLabel();
+  }
+
+  function updateSendLabel() {
+    const text = ui.message.value;
+    const target = ui.to.value.trim();
+    let label;
+    if (text.startsWith('/') && !text.startsWith('//')) {
+      label = 'Run command';
+    } else if (ui.modePrivate.checked) {
+      label = target ? `Send to ${target}` : 'Send privately';
+    } else {
+      label = 'Send to everyone';
+    }
+    ui.send.textContent = label;
+    ui.message.placeholder = ui.modePrivate.checked
+      ? (target ? `Private message to ${target}` : 'Choose who to send to, then type')
+      : 'Message everyone';
+  }
+
+  function setComposerEnabled(enabled) {
+    ui.send.disabled = !enabled;
+    ui.composer.classList.toggle('offline', !enabled);
+  }
+
+  function submit() {
+    const text = ui.message.value;
+    if (!text.trim()) return;
+    if (!state.joined) {
+      addLine('error', 'Not connected: the message was not sent.');
+      return;
+    }
+    let request;
+    // As in the console client, '//text' sends '/text' as an ordinary message.
+    const content = text.startsWith('//') ? text.slice(1) : text;
+    if (text.startsWith('/') && !text.startsWith('//')) {
+      const command = text.slice(1).split(/\s+/, 1)[0].toLowerCase();
+      if (command === 'clear') {
+        ui.messages.replaceChildren();
+        ui.message.value = '';
+        updateSendLabel();
+        return;
+      }
+      if (['quit', 'exit', 'q', 'leave'].includes(command)) {
+        ui.message.value = '';
+        leave();
+        return;
+      }
+      request = { type: 'command', line: text };
+    } else if (ui.modePrivate.checked) {
+      const target = ui.to.value.trim();
+      if (!target) {
+        addLine('error', 'Choose who to send the private message to (the To field, or a name in the list).');
+        ui.to.focus();
+        return;
+      }
+      request = { type: 'private_message', target, content };
+    } else {
+      request = { type: 'message', content };
+    }
+    if (new TextEncoder().encode(JSON.stringify(request)).length > MAX_MESSAGE_BYTES) {
+      addLine('error', `That message is too long (the limit is ${MAX_MESSAGE_BYTES / 1024} KiB).`);
+      return;
+    }
+    if (send(request)) {
+      ui.message.value = '';
+      updateSendLabel();
+    }
+  }
+
+  ui.composer.addEventListener('submit', (event) => {
+    event.preventDefault();
+    submit();
+  });
+  ui.modePublic.addEventListener('change', modeChanged);
+  ui.modePrivate.addEventListener('change', () => {
+    modeChanged();
+    (ui.to.value.trim() ? ui.message : ui.to).focus();
+  });
+  ui.to.addEventListener('input', updateSendLabel);
+  ui.message.addEventListener('input', updateSendLabel);
+  ui.message.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && ui.modePrivate.checked) {
+      ui.modePublic.checked = true;
+      modeChanged();
+    }
+  });
+  ui.to.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      ui.message.focus();
+    }
+  });
+
+  // ---- connect panel and status -------------------------------------------------------------
+
+  function setStatus(kind, text) {
+    ui.status.dataset.state = kind;
+    ui.statusText.textContent = text;
+  }
+
+  function showConnect(message, tone) {
+    ui.chatView.hidden = true;
+    ui.me.hidden = true;
+    ui.connectView.hidden = false;
+    if (message) {
+      ui.connectMessage.textContent = message;
+      ui.connectMessage.dataset.tone = tone || 'info';
+      ui.connectMessage.hidden = false;
+    } else {
+      ui.connectMessage.hidden = true;
+    }
+    ui.join.disabled = false;
+  }
+
+  ui.connectForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const name = ui.username.value.trim();
+    if (!NAME_RULE.test(name)) {
+      showConnect(name ? 'A username may only use letters, digits, _ - and . (at most 32).' : 'Enter a username.', 'error');
+      ui.username.focus();
+      return;
+    }
+    state.name = name;
+    state.everJoined = false;
+    state.reconnect = false;
+    ui.messages.replaceChildren();
+    if (state.ws && state.ws.readyState === WebSocket.OPEN && !state.joined) {
+      // Still connected after a refused name: try the new one on the same connection.
+      send({ type: 'join', username: name });
+    } else {
+      connect();
+    }
+    ui.connectMessage.hidden = true;
+  });
+
+  ui.leave.addEventListener('click', leave);
+  ui.retryNow.addEventListener('click', () => {
+    state.attempt = 0;
+    connect();
+  });
+
+  // Leaving the page leaves the chat cleanly instead of letting the server find a dead socket.
+  window.addEventListener('pagehide', () => {
+    state.reconnect = false;
+    if (state.ws) {
+      send({ type: 'quit' });
+      state.ws.close(1000, 'page closed');
+    }
+  });
+
+  ui.origin.textContent = location.host;
+  modeChanged();
+  setComposerEnabled(false);
+  ui.username.focus();
+})();
