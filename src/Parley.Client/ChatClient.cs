@@ -155,8 +155,8 @@ public sealed class ChatClient : IAsyncDisposable
 
     /// <summary>
     /// Sends a ping and completes with the round-trip time when its pong arrives. The server answers a
-    /// connection's requests in order, so by then every earlier request has been handled. The task
-    /// completes before the matching <see cref="PongEvent"/> is delivered on <see cref="Events"/>.
+    /// connection's requests in order, so by then every earlier request has been handled, and every
+    /// event up to and including the <see cref="PongEvent"/> is already on <see cref="Events"/>.
     /// </summary>
     public async Task<TimeSpan> PingAsync(CancellationToken cancellationToken = default)
     {
@@ -353,7 +353,7 @@ public sealed class ChatClient : IAsyncDisposable
             {
                 case WelcomeEvent welcome:
                     _username = welcome.Username;
-                    await _events.Writer.WriteAsync(evt, _stop.Token).ConfigureAwait(false);
+                    await WriteEventAsync(evt).ConfigureAwait(false);
                     join?.TrySetResult(welcome);
                     return;
                 case ErrorEvent error:
@@ -373,14 +373,17 @@ public sealed class ChatClient : IAsyncDisposable
                 _pings.TryDequeue(out ping);
             }
 
+            // The pong goes on the stream first: once PingAsync completes, everything up to it is readable.
+            await WriteEventAsync(evt).ConfigureAwait(false);
             ping?.Done.TrySetResult(_options.Time.GetElapsedTime(ping.SentAt));
+            return;
         }
 
-        if (!_events.Writer.TryWrite(evt))
-        {
-            await _events.Writer.WriteAsync(evt, _stop.Token).ConfigureAwait(false);
-        }
+        await WriteEventAsync(evt).ConfigureAwait(false);
     }
+
+    private ValueTask WriteEventAsync(ServerEvent evt) =>
+        _events.Writer.TryWrite(evt) ? ValueTask.CompletedTask : _events.Writer.WriteAsync(evt, _stop.Token);
 
     private void Finish(Disconnection end)
     {
