@@ -48,9 +48,21 @@ internal static class ChatCommand
             };
             var palette = new Palette(Palette.ShouldColor(parse.GetValue(noColor), outputIsTerminal, Environment.GetEnvironmentVariable));
             var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
-            var screen = new Screen(output, palette, options.Interactive, () => outputIsTerminal ? Console.WindowWidth : 80);
+            var screen = new Screen(output, palette, options.Interactive, TerminalWidth);
             return await new ChatApp(options, screen, Console.Error, TimeProvider.System).RunAsync();
         });
         return command;
+    }
+
+    private static int TerminalWidth()
+    {
+        try
+        {
+            return Console.WindowWidth;
+        }
+        catch (IOException)
+        {
+            return 0; // unknown: the screen assumes 80
+        }
     }
 }

@@ -50,6 +50,7 @@ internal sealed class ChatApp
         using var sigint = OnSignal(PosixSignal.SIGINT);
         using var sigterm = OnSignal(PosixSignal.SIGTERM);
         using var sighup = OnSignal(PosixSignal.SIGHUP);
+        using var sigwinch = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ => _queue.Writer.TryWrite(new UiInput.Resized()));
         try
         {
             return await JoinAsync() ?? await LoopAsync();
@@ -226,6 +227,9 @@ internal sealed class ChatApp
                     }
 
                     BeginQuit();
+                    break;
+                case UiInput.Resized:
+                    _screen.RedrawEditor();
                     break;
                 case UiInput.FromServer server when server.Client == _client:
                     OnServerEvent(server.Event);

@@ -20,6 +20,9 @@ internal abstract record UiInput
     /// <summary>Ctrl+C, SIGTERM or SIGHUP.</summary>
     internal sealed record Interrupted : UiInput;
 
+    /// <summary>The terminal changed size (SIGWINCH): the input row is redrawn for the new width.</summary>
+    internal sealed record Resized : UiInput;
+
     internal sealed record FromServer(ChatClient Client, ServerEvent Event) : UiInput;
 
     internal sealed record ConnectionEnded(ChatClient Client, Disconnection End) : UiInput;
