@@ -302,6 +302,11 @@ internal sealed class ChatApp
 
     private async Task OnLineAsync(string line)
     {
+        if (_quitting is not null)
+        {
+            return; // lines after /quit in a script: the session is over
+        }
+
         if (_client is null)
         {
             _held.Enqueue(line); // piped input while reconnecting: sent once back
@@ -353,16 +358,20 @@ internal sealed class ChatApp
     private void OnInputEnded()
     {
         _inputEnded = true;
-        if (_options.Interactive || _client is null)
+        if (_quitting is not null)
         {
-            // At a terminal Ctrl+D means "leave"; without a connection there is nothing to confirm.
-            if (_client is null)
-            {
-                _exitCode = ExitCodes.Ok;
-            }
-
-            BeginQuit();
             return;
+        }
+
+        if (_options.Interactive)
+        {
+            BeginQuit(); // Ctrl+D at a terminal means "leave"
+            return;
+        }
+
+        if (_client is null)
+        {
+            return; // reconnecting: the held lines go first, then this runs again
         }
 
         // Piped input is done. The server answers in order, so its pong to this ping means every
@@ -508,7 +517,7 @@ internal sealed class ChatApp
 
             Print(Tone.System, ex is JoinRefusedException refused
                 ? ConnectErrors.DescribeRefusal(refused, _name!) + " (The server may not have noticed the old connection yet.)"
-                : "Still cannot " + ConnectErrors.Describe(ex, _options.Host, _options.Port)["cannot ".Length..]);
+                : $"Reconnect attempt failed: {ConnectErrors.Brief(ex)}.");
             ScheduleReconnect();
             return;
         }

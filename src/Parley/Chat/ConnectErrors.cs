@@ -22,6 +22,15 @@ internal static class ConnectErrors
         _ => $"cannot connect to {host}:{port}: {ex.Message}",
     };
 
+    /// <summary>A few words for a failed reconnect attempt, where the full advice would repeat itself.</summary>
+    public static string Brief(Exception ex) => ex switch
+    {
+        SocketException { SocketErrorCode: SocketError.ConnectionRefused } => "connection refused",
+        SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain } => "unknown host",
+        TimeoutException => "no answer",
+        _ => ex.Message,
+    };
+
     /// <summary>Why the server refused a name, without the text-mode "Please enter another username:" tail.</summary>
     public static string DescribeRefusal(JoinRefusedException ex, string name)
     {
