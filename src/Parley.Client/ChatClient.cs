@@ -118,12 +118,22 @@ public sealed class ChatClient : IAsyncDisposable
                 throw new InvalidOperationException("A join is already in progress");
             }
 
+            // Checked under the lock Finish takes, so a join can never wait on a connection already over.
+            ThrowIfEnded();
             _join = join;
         }
 
         try
         {
-            await SendAsync(new ClientRequest("join") { Username = username }, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await SendAsync(new ClientRequest("join") { Username = username }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                // The connection is ending; the join fails below with the server's reason (e.g. "server full").
+            }
+
             return await join.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -222,11 +232,7 @@ public sealed class ChatClient : IAsyncDisposable
             throw new ArgumentException($"Too long: {line.Length - 1} bytes as JSON, the server accepts at most {_options.MaxRequestBytes}");
         }
 
-        if (_completion.Task.IsCompleted)
-        {
-            throw new IOException($"Not connected: {_completion.Task.Result.Message}");
-        }
-
+        ThrowIfEnded();
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -234,22 +240,34 @@ public sealed class ChatClient : IAsyncDisposable
             {
                 lock (_gate)
                 {
+                    ThrowIfEnded(); // under Finish's lock: a ping is either failed by Finish or never queued
                     ping.SentAt = _options.Time.GetTimestamp();
                     _pings.Enqueue(ping);
                 }
             }
 
-            // Deliberately not cancellable: a write abandoned half way would corrupt the line framing.
-            // A write stuck on a dead peer ends when the connection is disposed.
-            await _stream.WriteAsync(line, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
-        {
-            throw new IOException("Not connected: the connection is closed", ex);
+            try
+            {
+                // Deliberately not cancellable: a write abandoned half way would corrupt the line framing.
+                // A write stuck on a dead peer ends when the connection is disposed.
+                await _stream.WriteAsync(line, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+            {
+                throw new IOException(_completion.Task.IsCompleted ? _completion.Task.Result.Message : "The connection is closed", ex);
+            }
         }
         finally
         {
             _sendLock.Release();
+        }
+    }
+
+    private void ThrowIfEnded()
+    {
+        if (_completion.Task.IsCompleted)
+        {
+            throw new IOException(_completion.Task.Result.Message);
         }
     }
 

@@ -12,7 +12,7 @@ public sealed class ChatClientTests
     public async Task Join_returns_the_welcome_which_also_starts_the_event_stream()
     {
         await using var server = await TestServer.StartAsync(o => o.Hub.Motd = "be nice");
-        await using var bob = await server.JoinJsonAsync("bob");
+        await using var bob = await JoinAsync(server, "bob");
         await using var alice = await ConnectAsync(server);
 
         var welcome = await alice.JoinAsync("alice");
@@ -187,6 +187,25 @@ public sealed class ChatClientTests
         var end = await alice.Completion.WaitAsync(Events.Timeout);
         Assert.Equal(DisconnectKind.ClosedByServer, end.Kind);
         Assert.Equal("You have been kicked: spamming", end.Message);
+    }
+
+    [Fact]
+    public async Task A_reset_connection_is_reported_as_lost()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        await using var alice = await ChatClient.ConnectAsync("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port);
+        using var server = await listener.AcceptTcpClientAsync().WaitAsync(Events.Timeout);
+        var join = alice.JoinAsync("alice");
+        await server.GetStream().WriteAsync("{\"type\":\"welcome\",\"username\":\"alice\",\"users\":[\"alice\"]}\n"u8.ToArray());
+        await join;
+
+        server.Client.LingerState = new LingerOption(true, 0); // close with RST, as a crashed peer or a dropped network would
+        server.Client.Close();
+
+        var end = await alice.Completion.WaitAsync(Events.Timeout);
+        Assert.Equal(DisconnectKind.ConnectionLost, end.Kind);
+        Assert.StartsWith("Connection lost: ", end.Message, StringComparison.Ordinal);
     }
 
     [Fact]

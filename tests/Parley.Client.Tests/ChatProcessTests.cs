@@ -23,6 +23,7 @@ public sealed partial class ChatProcessTests
             "/color red in red",
             "/who",
             "/color purple nope",
+            "/ping",
             "/frobnicate",
             "//slash is not a command",
         })
@@ -37,7 +38,7 @@ public sealed partial class ChatProcessTests
         var output = alice.Output;
         Assert.All(output, line => Assert.Matches(Stamp(), line));
         Assert.DoesNotContain(output, line => line.Contains('\u001b', StringComparison.Ordinal)); // not a terminal: no colour
-        var text = output.Select(l => Stamp().Replace(l, "")).ToList();
+        var text = output.Select(l => Milliseconds().Replace(Stamp().Replace(l, ""), "N ms")).ToList();
         Assert.Equal(
             [
                 "*** Welcome to Parley, alice! Type /help for commands.",
@@ -48,6 +49,7 @@ public sealed partial class ChatProcessTests
                 "alice: in red",
                 "Users online (2): alice, bob",
                 "error: Unknown colour 'purple'. Choose one of red, green, yellow, blue, magenta, cyan, white.",
+                $"Pong from 127.0.0.1:{Port(server)}: N ms round trip",
                 "error: Unknown command '/frobnicate'. Type /help for the list.",
                 "Commands: /msg /private /color /who /users /ping /help /quit /exit /leave (/help explains them)",
                 "alice: /slash is not a command",
@@ -89,6 +91,33 @@ public sealed partial class ChatProcessTests
         carol.CloseInput();
         Assert.Equal(0, await carol.WaitForExitAsync());
         Assert.Contains(carol.Output, l => l.EndsWith("] carol: hi from carol", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_full_server_is_explained_with_exit_code_3()
+    {
+        await using var server = await TestServer.StartAsync(o => o.Hub.MaxClients = 1);
+        await using var bob = await ChatClient.ConnectAsync("127.0.0.1", server.ChatEndPoint.Port);
+        await bob.JoinAsync("bob");
+        await using var chat = ParleyProcess.Start("chat", "127.0.0.1", Port(server), "--user", "alice");
+
+        Assert.Equal(3, await chat.WaitForExitAsync());
+        Assert.Equal($"parley chat: could not join 127.0.0.1:{Port(server)}: server full (1 clients), try again later\n", chat.Errors);
+    }
+
+    [Fact]
+    public async Task A_name_given_after_the_server_stopped_waiting_for_it_still_joins()
+    {
+        await using var server = await TestServer.StartAsync(o => o.Hub.LoginTimeout = TimeSpan.FromSeconds(1.5));
+        await using var chat = ParleyProcess.Start("chat", "127.0.0.1", Port(server));
+        await Eventually.TrueAsync(() => server.Hub.ConnectionCount == 1, ParleyProcess.Timeout, "the client connected");
+        await Eventually.TrueAsync(() => server.Hub.ConnectionCount == 0, ParleyProcess.Timeout, "the server dropped the silent connection");
+
+        await chat.WriteLineAsync("alice");
+        chat.CloseInput();
+
+        Assert.Equal(0, await chat.WaitForExitAsync());
+        Assert.EndsWith("] *** Welcome to Parley, alice! Type /help for commands.", chat.Output[0], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -165,4 +194,7 @@ public sealed partial class ChatProcessTests
 
     [GeneratedRegex(@"^\[\d\d:\d\d:\d\d\] ")]
     private static partial Regex Stamp();
+
+    [GeneratedRegex(@"\d+\.\d ms")]
+    private static partial Regex Milliseconds();
 }
