@@ -67,4 +67,27 @@ public sealed class TerminalTests
         await terminal.PressAsync("C-u", "C-d");
         await terminal.WaitForAsync(s => s.Contains("EXIT=0"), "Ctrl+D on an empty line leaves");
     }
+
+    [Fact]
+    public async Task With_reconnect_the_half_typed_line_survives_the_server_restarting()
+    {
+        var first = await TestServer.StartAsync();
+        var port = first.ChatEndPoint.Port;
+        var command = $"'{ParleyProcess.DotnetHost}' '{ParleyProcess.ParleyDll}' chat 127.0.0.1 {port} --user alice --reconnect; echo EXIT=$?; sleep 600";
+        await using var terminal = await TmuxSession.StartAsync(command, columns: 100, rows: 30);
+        await terminal.WaitForAsync(s => s.Length > 0 && s[^1] == "alice>", "the prompt after joining");
+        await terminal.TypeAsync("written across a restart");
+        await terminal.WaitForAsync(s => s[^1] == "alice> written across a restart", "the half-typed line");
+
+        await first.DisposeAsync();
+        await terminal.WaitForAsync(s => s.Any(r => r.Contains("Reconnecting in", StringComparison.Ordinal)), "the reconnect notice");
+        await terminal.PressAsync("Enter");
+        await terminal.WaitForAsync(s => s.Any(r => r.Contains("error: not connected (reconnecting). Your line is kept", StringComparison.Ordinal)), "Enter refused while away");
+        await using var second = await TestServer.StartAsync(o => o.Port = port);
+
+        var screen = await terminal.WaitForAsync(s => s.Any(r => r.EndsWith($"] Reconnected to 127.0.0.1:{port} as alice.", StringComparison.Ordinal)) && s[^2].Contains("Users online (1): alice", StringComparison.Ordinal), "the rejoin");
+        Assert.Equal("alice> written across a restart", screen[^1]);
+        await terminal.PressAsync("Enter");
+        await terminal.WaitForAsync(s => s[^2].EndsWith("] alice: written across a restart", StringComparison.Ordinal) && s[^1] == "alice>", "the kept line sent to the new server");
+    }
 }
