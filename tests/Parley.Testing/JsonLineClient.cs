@@ -9,10 +9,17 @@ public sealed class JsonLineClient(LineClient lines) : IAsyncDisposable
 
     public Task SendAsync(object message) => lines.SendLineAsync(JsonSerializer.Serialize(message));
 
+    /// <summary>The next JSON line. A text greeting (sent when a client is slow to speak first) is skipped, as docs/protocol.md advises clients.</summary>
     public async Task<JsonElement> ReadAsync(TimeSpan? timeout = null)
     {
-        var line = await lines.ReadLineAsync(timeout).ConfigureAwait(false) ?? throw new IOException("Connection closed");
-        return JsonDocument.Parse(line).RootElement.Clone();
+        while (true)
+        {
+            var line = await lines.ReadLineAsync(timeout).ConfigureAwait(false) ?? throw new IOException("Connection closed");
+            if (line.StartsWith('{'))
+            {
+                return JsonDocument.Parse(line).RootElement.Clone();
+            }
+        }
     }
 
     /// <summary>Reads until a message of <paramref name="type"/> that also satisfies <paramref name="match"/>.</summary>
@@ -21,6 +28,11 @@ public sealed class JsonLineClient(LineClient lines) : IAsyncDisposable
         var line = await lines.ExpectAsync(
             l =>
             {
+                if (!l.StartsWith('{'))
+                {
+                    return false;
+                }
+
                 using var doc = JsonDocument.Parse(l);
                 return doc.RootElement.GetProperty("type").GetString() == type && (match is null || match(doc.RootElement));
             },

@@ -1,0 +1,184 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using System.Text.Json;
+using Parley.Protocol.Events;
+
+namespace Parley.Client;
+
+/// <summary>
+/// Reads one JSON line from the server into a typed event: the inverse of the server's JsonEventWriter.
+/// Lenient on purpose: fields may come in any order, unknown fields are ignored, a missing text field
+/// reads as empty, and an unknown <c>type</c> becomes an <see cref="UnknownEvent"/>. Only a line that is
+/// not a JSON object with a <c>type</c> is rejected. Pure: no I/O, never throws on input.
+/// </summary>
+public static class ServerEventParser
+{
+    private const int MaxDepth = 16;
+
+    public static bool TryParse(in ReadOnlySequence<byte> line, DateTimeOffset receivedAt, [NotNullWhen(true)] out ServerEvent? evt)
+    {
+        if (line.IsSingleSegment)
+        {
+            return TryParse(line.FirstSpan, receivedAt, out evt);
+        }
+
+        return TryParse(line.ToArray(), receivedAt, out evt);
+    }
+
+    public static bool TryParse(ReadOnlySpan<byte> line, DateTimeOffset receivedAt, [NotNullWhen(true)] out ServerEvent? evt)
+    {
+        evt = null;
+        var f = new Fields();
+        var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = MaxDepth });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString();
+                if (!reader.Read())
+                {
+                    return false;
+                }
+
+                ReadField(ref reader, name, f);
+            }
+
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            {
+                return false;
+            }
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            // A field of an unexpected JSON kind (e.g. a number where text belongs).
+            return false;
+        }
+
+        if (string.IsNullOrEmpty(f.Type))
+        {
+            return false;
+        }
+
+        var time = f.Timestamp ?? receivedAt;
+        evt = f.Type switch
+        {
+            "message" => new ChatEvent(f.Username ?? "", f.Content ?? "", f.Color, time),
+            "private_message" => new PrivateMessageEvent(f.Sender ?? "", f.Content ?? "", f.Color, time),
+            "private_confirmation" => new PrivateConfirmationEvent(f.Target ?? "", f.Content ?? "", f.Color, f.Delivered ?? true, time),
+            "system" => new SystemEvent(f.Event ?? "", f.Username ?? "", f.Message ?? "", time),
+            "server" => new ServerNoticeEvent(f.Message ?? "", time),
+            "welcome" => new WelcomeEvent(f.Username ?? "", f.Users ?? [], f.Motd),
+            "users" => new UsersEvent(f.Users ?? []),
+            "pong" => PongEvent.Instance,
+            "error" => new ErrorEvent(f.Code ?? "", f.Message ?? ""),
+            "help" => new HelpEvent(f.Commands ?? []),
+            "goodbye" => new GoodbyeEvent(f.Message ?? ""),
+            "prompt" => new PromptEvent(f.Message ?? ""),
+            _ => new UnknownEvent(f.Type, Encoding.UTF8.GetString(line)),
+        };
+        return true;
+    }
+
+    private static void ReadField(ref Utf8JsonReader reader, string? name, Fields f)
+    {
+        switch (name)
+        {
+            case "type": f.Type = ReadString(ref reader); break;
+            case "username": f.Username = ReadString(ref reader); break;
+            case "content": f.Content = ReadString(ref reader); break;
+            case "color": f.Color = ReadString(ref reader); break;
+            case "sender": f.Sender = ReadString(ref reader); break;
+            case "target": f.Target = ReadString(ref reader); break;
+            case "event": f.Event = ReadString(ref reader); break;
+            case "message": f.Message = ReadString(ref reader); break;
+            case "motd": f.Motd = ReadString(ref reader); break;
+            case "code": f.Code = ReadString(ref reader); break;
+            case "delivered": f.Delivered = reader.TokenType == JsonTokenType.Null ? null : reader.GetBoolean(); break;
+            case "timestamp": f.Timestamp = ReadTimestamp(ref reader); break;
+            case "users": f.Users = ReadStrings(ref reader); break;
+            case "commands": f.Commands = ReadHelp(ref reader); break;
+            default: reader.Skip(); break;
+        }
+    }
+
+    private static string? ReadString(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
+
+    private static DateTimeOffset? ReadTimestamp(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var value) ? value : null;
+
+    private static string[]? ReadStrings(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        var list = new List<string>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            list.Add(reader.GetString() ?? "");
+        }
+
+        return [.. list];
+    }
+
+    private static HelpEntry[]? ReadHelp(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        var list = new List<HelpEntry>();
+        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        {
+            string? usage = null, description = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString();
+                reader.Read();
+                switch (name)
+                {
+                    case "usage": usage = ReadString(ref reader); break;
+                    case "description": description = ReadString(ref reader); break;
+                    default: reader.Skip(); break;
+                }
+            }
+
+            list.Add(new HelpEntry(usage ?? "", description ?? ""));
+        }
+
+        return [.. list];
+    }
+
+    private sealed class Fields
+    {
+        public string? Type { get; set; }
+        public string? Username { get; set; }
+        public string? Content { get; set; }
+        public string? Color { get; set; }
+        public string? Sender { get; set; }
+        public string? Target { get; set; }
+        public string? Event { get; set; }
+        public string? Message { get; set; }
+        public string? Motd { get; set; }
+        public string? Code { get; set; }
+        public bool? Delivered { get; set; }
+        public DateTimeOffset? Timestamp { get; set; }
+        public string[]? Users { get; set; }
+        public HelpEntry[]? Commands { get; set; }
+    }
+}

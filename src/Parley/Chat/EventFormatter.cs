@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text.Json;
+using Parley.Client;
+using Parley.Protocol.Events;
+
+namespace Parley.Cli.Chat;
+
+/// <summary>
+/// How each server message looks on screen: <c>[HH:MM:SS]</c> in local time first, then the text,
+/// toned by kind (own messages, others', private both ways, system, server, errors). Everything that
+/// came from the server is escaped here, in one place, before it can reach the terminal.
+/// </summary>
+internal sealed class EventFormatter(TimeProvider time)
+{
+    /// <summary>Our own name, so our messages can be told apart from everyone else's.</summary>
+    public string? OwnName { get; set; }
+
+    public IReadOnlyList<ScreenLine> Format(ServerEvent evt) => evt switch
+    {
+        ChatEvent e => [Message(e.Timestamp, IsOwn(e.Username) ? Tone.Own : Tone.Other, $"{e.Username}: ", e.Content, e.Color)],
+        PrivateMessageEvent e => [Message(e.Timestamp, Tone.PrivateReceived, $"[PM] {e.Sender}: ", e.Content, e.Color)],
+        PrivateConfirmationEvent e => [Message(e.Timestamp, Tone.PrivateSent, $"[PM to {e.Target}] ", e.Content, e.Color, e.Delivered ? "" : " (not delivered)")],
+        SystemEvent e => [Line(e.Timestamp, Tone.System, "*** " + e.Message)],
+        ServerNoticeEvent e => [Line(e.Timestamp, Tone.Server, "[SERVER] " + e.Message)],
+        WelcomeEvent e => Welcome(e),
+        UsersEvent e => [Now(Tone.System, UserList(e.Users))],
+        ErrorEvent e => [Now(Tone.Error, "error: " + e.Message)],
+        HelpEvent e => [Now(Tone.System, "Server commands:"), .. e.Commands.Select(c => Now(Tone.System, $"  {c.Usage} - {c.Description}"))],
+        GoodbyeEvent e => [Now(Tone.System, "*** " + e.Message)],
+        PromptEvent e => [Now(Tone.System, "*** " + e.Message)],
+        UnknownEvent e => [Now(Tone.System, Unknown(e))],
+        _ => [],
+    };
+
+    /// <summary>A line this client says itself (help, round-trip times, connection news), stamped now.</summary>
+    public ScreenLine Now(Tone tone, string text) => Line(time.GetUtcNow(), tone, text);
+
+    public static string UserList(IReadOnlyList<string> users) => $"Users online ({users.Count}): {string.Join(", ", users)}";
+
+    private bool IsOwn(string name) => string.Equals(name, OwnName, StringComparison.OrdinalIgnoreCase);
+
+    private IReadOnlyList<ScreenLine> Welcome(WelcomeEvent e)
+    {
+        var lines = new List<ScreenLine> { Now(Tone.System, $"*** Welcome to Parley, {e.Username}! Type /help for commands.") };
+        if (!string.IsNullOrEmpty(e.Motd))
+        {
+            lines.Add(Now(Tone.System, "*** " + e.Motd));
+        }
+
+        lines.Add(Now(Tone.System, "*** " + UserList(e.Users)));
+        return lines;
+    }
+
+    private ScreenLine Line(DateTimeOffset at, Tone tone, string text) => ScreenLine.Of(tone, Stamp(at) + TerminalText.Escape(text));
+
+    private ScreenLine Message(DateTimeOffset at, Tone tone, string head, string content, string? color, string tail = "")
+    {
+        var pieces = new List<ScreenLine.Piece>
+        {
+            new(Stamp(at) + TerminalText.Escape(head), tone),
+            new(TerminalText.Escape(content), Palette.ForMessageColor(color) ?? tone),
+        };
+        if (tail.Length > 0)
+        {
+            pieces.Add(new(tail, tone));
+        }
+
+        return new ScreenLine(pieces);
+    }
+
+    private string Stamp(DateTimeOffset at) =>
+        "[" + TimeZoneInfo.ConvertTime(at, time.LocalTimeZone).ToString("HH:mm:ss", CultureInfo.InvariantCulture) + "] ";
+
+    // A newer server may send types this client does not know; most will carry a readable "message".
+    private static string Unknown(UnknownEvent e)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(e.Json);
+            if (doc.RootElement.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String)
+            {
+                return "*** " + message.GetString();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return $"*** (the server sent a '{e.Type}' message, which this client does not know)";
+    }
+}

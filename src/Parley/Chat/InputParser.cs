@@ -1,0 +1,98 @@
+using Parley.Protocol;
+
+namespace Parley.Cli.Chat;
+
+/// <summary>
+/// Reads a typed line: a slash command, or a message to everyone. Commands the client knows are
+/// checked here so a mistake is explained at once; any other <c>/command</c> is passed through to
+/// the server (which may know it, e.g. newer commands), and <c>//text</c> sends "/text" as a message.
+/// </summary>
+internal static class InputParser
+{
+    /// <summary>The commands as /help shows them: usage and what it does.</summary>
+    public static IReadOnlyList<(string Usage, string Description)> Commands { get; } =
+    [
+        ("/msg NAME TEXT", "private message to NAME (also /private)"),
+        ("/color COLOUR TEXT", $"message in a colour: {string.Join(", ", ChatColors.All)}"),
+        ("/private NAME /color COLOUR TEXT", "private message in a colour"),
+        ("/who", "who is online (also /users)"),
+        ("/ping", "round-trip time to the server"),
+        ("/help", "this list"),
+        ("/quit", "leave (also /exit, /q, /leave, Ctrl+C, Ctrl+D)"),
+        ("//TEXT", "send a message that starts with '/'"),
+    ];
+
+    /// <summary>Every command name and alias, for completion.</summary>
+    public static IReadOnlyList<string> Names { get; } =
+        ["/msg", "/private", "/color", "/who", "/users", "/ping", "/help", "/quit", "/exit", "/leave"];
+
+    public static UserAction Parse(string line)
+    {
+        if (string.IsNullOrWhiteSpace(line))
+        {
+            return new UserAction.Nothing();
+        }
+
+        if (line.StartsWith("//", StringComparison.Ordinal))
+        {
+            return new UserAction.Say(line[1..], null);
+        }
+
+        if (!TextCommand.TryParse(line, out var command))
+        {
+            return new UserAction.Say(line, null);
+        }
+
+        return command.Name switch
+        {
+            "msg" or "private" or "pm" or "w" => ParsePrivate(command),
+            "color" or "colour" => ParseSayInColor(command.Rest),
+            "who" or "users" => new UserAction.Who(),
+            "ping" => new UserAction.Ping(),
+            "help" or "?" => new UserAction.Help(),
+            "quit" or "exit" or "q" or "leave" => new UserAction.Quit(),
+            "" => new UserAction.Mistake("Type /help for the list of commands, or //TEXT to send a message starting with '/'."),
+            _ => new UserAction.PassThrough(line.Trim()),
+        };
+    }
+
+    private static UserAction ParsePrivate(TextCommand command)
+    {
+        var args = TextCommand.SplitArguments(command.Rest, 2);
+        if (args.Length < 2)
+        {
+            return new UserAction.Mistake($"Usage: /{command.Name} NAME TEXT");
+        }
+
+        // "/private NAME /color COLOUR TEXT" combines the two.
+        if (TextCommand.TryParse(args[1], out var inner) && inner.Name is "color" or "colour")
+        {
+            var (color, text, error) = ParseColor(inner.Rest, $"/{command.Name} NAME /color COLOUR TEXT");
+            return error is null ? new UserAction.Private(args[0], text!, color) : new UserAction.Mistake(error);
+        }
+
+        return new UserAction.Private(args[0], args[1], null);
+    }
+
+    private static UserAction ParseSayInColor(string rest)
+    {
+        var (color, text, error) = ParseColor(rest, "/color COLOUR TEXT");
+        return error is null ? new UserAction.Say(text!, color) : new UserAction.Mistake(error);
+    }
+
+    private static (string? Color, string? Text, string? Error) ParseColor(string rest, string usage)
+    {
+        var args = TextCommand.SplitArguments(rest, 2);
+        if (args.Length < 2)
+        {
+            return (null, null, $"Usage: {usage} (colours: {string.Join(", ", ChatColors.All)})");
+        }
+
+        if (ChatColors.Normalize(args[0]) is not { } color)
+        {
+            return (null, null, $"Unknown colour '{args[0]}'. Choose one of {string.Join(", ", ChatColors.All)}.");
+        }
+
+        return (color, args[1], null);
+    }
+}

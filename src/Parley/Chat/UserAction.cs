@@ -1,0 +1,25 @@
+namespace Parley.Cli.Chat;
+
+/// <summary>What a line the user typed asks for (see <see cref="InputParser"/>).</summary>
+internal abstract record UserAction
+{
+    internal sealed record Nothing : UserAction;
+
+    internal sealed record Say(string Content, string? Color) : UserAction;
+
+    internal sealed record Private(string Target, string Content, string? Color) : UserAction;
+
+    internal sealed record Who : UserAction;
+
+    internal sealed record Ping : UserAction;
+
+    internal sealed record Help : UserAction;
+
+    internal sealed record Quit : UserAction;
+
+    /// <summary>A command this client does not know, handed to the server as a text-mode command line.</summary>
+    internal sealed record PassThrough(string Line) : UserAction;
+
+    /// <summary>A mistake the client can explain without asking the server (wrong usage, unknown colour).</summary>
+    internal sealed record Mistake(string Message) : UserAction;
+}
