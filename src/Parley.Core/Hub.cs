@@ -162,6 +162,13 @@ public sealed class Hub
             case SessionState.Closing:
                 return;
             case SessionState.Connecting:
+                // At the name prompt a person may still just want to leave.
+                if (TextCommand.TryParse(line.Trim(), out var early) && Commands.TryGet(early.Name, out var command) && command.Name == "quit")
+                {
+                    Quit(session);
+                    return;
+                }
+
                 TryJoin(session, line.Trim(), password: null);
                 return;
         }
@@ -308,7 +315,7 @@ public sealed class Hub
         }
 
         reason = TextSanitizer.Clean(reason);
-        target.Send(Frame(new GoodbyeEvent($"You have been kicked: {reason}")));
+        target.Send(Frame(new GoodbyeEvent($"You have been kicked: {reason}", "kicked")));
         target.Close($"kicked: {reason}");
         _logger.LogWarning("Kicked {User}: {Reason}", target.Username, reason);
         return true;
@@ -448,7 +455,7 @@ public sealed class Hub
 
     internal void Quit(Session session)
     {
-        session.Send(Frame(new GoodbyeEvent($"Goodbye, {session.Username}!")));
+        session.Send(Frame(new GoodbyeEvent(session.Username is null ? "Goodbye!" : $"Goodbye, {session.Username}!", "quit")));
         session.Close("quit");
     }
 

@@ -132,6 +132,11 @@ public static class JsonEventWriter
             case GoodbyeEvent e:
                 w.WriteString("type", "goodbye");
                 w.WriteString("message", e.Message);
+                if (e.Reason is not null)
+                {
+                    w.WriteString("reason", e.Reason);
+                }
+
                 break;
             case PromptEvent e:
                 w.WriteString("type", "prompt");

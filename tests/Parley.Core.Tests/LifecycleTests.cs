@@ -207,7 +207,7 @@ public sealed class LifecycleTests
 
         Assert.True(h.Hub.Kick("BOB", "spamming\u0007"));
 
-        Assert.Equal(["You have been kicked: spamming"], Outbox.Text(bob));
+        Assert.Equal([new GoodbyeEvent("You have been kicked: spamming", "kicked")], Outbox.Events(bob));
         Assert.True(bob.IsClosed);
         Assert.True(Outbox.IsFinished(bob));
         Assert.Equal("kicked: spamming", bob.CloseReason);

@@ -96,7 +96,7 @@ public sealed class JsonModeTests
         Assert.Equal("via a command line", (await bob.ExpectTypeAsync("private_message")).GetProperty("content").GetString());
 
         await alice.SendAsync(new { type = "quit" });
-        await alice.ExpectTypeAsync("goodbye");
+        Assert.Equal("quit", (await alice.ExpectTypeAsync("goodbye")).GetProperty("reason").GetString());
         await alice.Lines.WaitClosedAsync();
         Assert.Equal("alice", (await bob.ExpectTypeAsync("system", e => e.GetProperty("event").GetString() == "left")).GetProperty("username").GetString());
     }
@@ -155,5 +155,16 @@ public sealed class JsonModeTests
             using var doc = JsonDocument.Parse(line);
             Assert.Equal(JsonValueKind.Object, doc.RootElement.ValueKind);
         }
+    }
+
+    [Fact]
+    public async Task Quit_before_joining_says_goodbye()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var anon = new JsonLineClient(await server.ConnectAsync());
+        await anon.SendAsync(new { type = "quit" });
+        var goodbye = await anon.ExpectTypeAsync("goodbye");
+        Assert.Equal("Goodbye!", goodbye.GetProperty("message").GetString());
+        await anon.Lines.WaitClosedAsync();
     }
 }

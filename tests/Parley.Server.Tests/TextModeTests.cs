@@ -171,4 +171,13 @@ public sealed class TextModeTests
         Assert.Matches(Stamp + "alice: last without newline$", await bob.ExpectAsync("alice: last"));
         await bob.ExpectAsync("alice left the chat");
     }
+
+    [Fact]
+    public async Task Quit_works_at_the_name_prompt()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var visitor = await server.ConnectAsync();
+        await visitor.SendLineAsync("/quit");
+        Assert.Equal("Goodbye!", (await visitor.WaitClosedAsync()).Last());
+    }
 }
