@@ -12,7 +12,7 @@ public sealed class Session
 {
     private static long s_nextId;
 
-    private readonly Channel<OutboundFrame> _queue;
+    private readonly SendQueue _queue;
     private readonly CancellationTokenSource _aborted = new();
     private readonly long _maxQueuedBytes;
     private long _queuedBytes;
@@ -42,12 +42,7 @@ public sealed class Session
         HighWater = highWaterBytes;
         LowWater = highWaterBytes / 2;
         _lastProgress = time.GetTimestamp();
-        _queue = Channel.CreateBounded<OutboundFrame>(new BoundedChannelOptions(maxQueuedFrames)
-        {
-            SingleReader = true,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _queue = new SendQueue(maxQueuedFrames);
     }
 
     public long Id { get; }
@@ -74,7 +69,7 @@ public sealed class Session
     public string? CloseReason => Volatile.Read(ref _closeReason);
 
     /// <summary>Frames waiting for the write loop. Completes when the session is closed gracefully.</summary>
-    public ChannelReader<OutboundFrame> Outbound => _queue.Reader;
+    public ChannelReader<OutboundFrame> Outbound => _queue;
 
     /// <summary>Cancelled when the session must end now, without draining its queue.</summary>
     public CancellationToken Aborted => _aborted.Token;
@@ -95,7 +90,7 @@ public sealed class Session
             _flow?.Congested(this);
         }
 
-        if (queued > _maxQueuedBytes || !_queue.Writer.TryWrite(frame))
+        if (queued > _maxQueuedBytes || !_queue.TryWrite(frame))
         {
             Interlocked.Add(ref _queuedBytes, -size);
             // A closing session refuses frames quietly; only a live one that cannot keep up is cut off.
@@ -140,7 +135,7 @@ public sealed class Session
     {
         Interlocked.CompareExchange(ref _closeReason, reason, null);
         _completed = true;
-        _queue.Writer.TryComplete();
+        _queue.Complete();
     }
 
     /// <summary>Ends the session now; queued frames are dropped.</summary>
@@ -148,7 +143,7 @@ public sealed class Session
     {
         Interlocked.CompareExchange(ref _closeReason, reason, null);
         _completed = true;
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         ReleasePressure();
         try
         {

@@ -156,7 +156,8 @@ public sealed class ChatConnectionHandler(Hub hub, ServerOptions options, ILogge
         var queue = session.Outbound;
         try
         {
-            while (await queue.WaitToReadAsync(session.Aborted).ConfigureAwait(false))
+            // Abort completes the queue too, which ends this wait; frames left behind are dropped.
+            while (await queue.WaitToReadAsync().ConfigureAwait(false) && !session.Aborted.IsCancellationRequested)
             {
                 while (queue.TryRead(out var frame))
                 {

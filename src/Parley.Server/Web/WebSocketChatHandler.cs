@@ -145,7 +145,8 @@ internal sealed class WebSocketChatHandler(Hub hub, ILogger<WebSocketChatHandler
         var queue = session.Outbound;
         try
         {
-            while (await queue.WaitToReadAsync(session.Aborted))
+            // Abort completes the queue too, which ends this wait; frames left behind are dropped.
+            while (await queue.WaitToReadAsync() && !session.Aborted.IsCancellationRequested)
             {
                 while (queue.TryRead(out var frame))
                 {

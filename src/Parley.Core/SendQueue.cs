@@ -1,0 +1,168 @@
+using System.Threading.Channels;
+
+namespace Parley.Core;
+
+/// <summary>
+/// A session's outgoing frames: many writers (the hub), one reader (the transport's write loop).
+/// Bounded by count, and unlike a bounded Channel it gives its storage back once drained, so a
+/// burst (a join storm, a paste) does not leave every idle connection holding a large array.
+/// </summary>
+internal sealed class SendQueue : ChannelReader<OutboundFrame>
+{
+    private const int SmallCapacity = 8;
+
+    private readonly Lock _gate = new();
+    private readonly int _maxCount;
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private OutboundFrame?[] _items = new OutboundFrame?[SmallCapacity];
+    private int _head;
+    private int _count;
+    private bool _writingDone;
+    private TaskCompletionSource<bool>? _waiter;
+
+    public SendQueue(int maxCount) => _maxCount = maxCount;
+
+    public override Task Completion => _completion.Task;
+
+    public override bool CanCount => true;
+
+    public override int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _count;
+            }
+        }
+    }
+
+    /// <summary>Slots currently allocated (for tests: storage must shrink back after a burst).</summary>
+    internal int Capacity
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _items.Length;
+            }
+        }
+    }
+
+    /// <summary>Adds a frame; false when the queue is full or no longer accepts frames.</summary>
+    public bool TryWrite(OutboundFrame frame)
+    {
+        TaskCompletionSource<bool>? wake;
+        lock (_gate)
+        {
+            if (_writingDone || _count >= _maxCount)
+            {
+                return false;
+            }
+
+            if (_count == _items.Length)
+            {
+                Grow();
+            }
+
+            _items[(_head + _count) % _items.Length] = frame;
+            _count++;
+            wake = _waiter;
+            _waiter = null;
+        }
+
+        wake?.TrySetResult(true);
+        return true;
+    }
+
+    /// <summary>No more frames will be written; the reader drains what is queued, then completes.</summary>
+    public void Complete()
+    {
+        TaskCompletionSource<bool>? wake;
+        lock (_gate)
+        {
+            if (_writingDone)
+            {
+                return;
+            }
+
+            _writingDone = true;
+            wake = _waiter;
+            _waiter = null;
+            if (_count == 0)
+            {
+                _completion.TrySetResult();
+            }
+        }
+
+        wake?.TrySetResult(false);
+    }
+
+    public override bool TryRead(out OutboundFrame item)
+    {
+        lock (_gate)
+        {
+            if (_count == 0)
+            {
+                item = null!;
+                return false;
+            }
+
+            item = _items[_head]!;
+            _items[_head] = null;
+            _head = (_head + 1) % _items.Length;
+            _count--;
+            if (_count == 0)
+            {
+                _head = 0;
+                if (_items.Length > SmallCapacity)
+                {
+                    _items = new OutboundFrame?[SmallCapacity];
+                }
+
+                if (_writingDone)
+                {
+                    _completion.TrySetResult();
+                }
+            }
+
+            return true;
+        }
+    }
+
+    public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default)
+    {
+        TaskCompletionSource<bool> waiter;
+        lock (_gate)
+        {
+            if (_count > 0)
+            {
+                return new ValueTask<bool>(true);
+            }
+
+            if (_writingDone)
+            {
+                return new ValueTask<bool>(false);
+            }
+
+            // Single reader: one outstanding wait at a time.
+            waiter = _waiter ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        return cancellationToken.CanBeCanceled
+            ? new ValueTask<bool>(waiter.Task.WaitAsync(cancellationToken))
+            : new ValueTask<bool>(waiter.Task);
+    }
+
+    private void Grow()
+    {
+        var bigger = new OutboundFrame?[Math.Min(_items.Length * 2, Math.Max(_maxCount, SmallCapacity))];
+        for (var i = 0; i < _count; i++)
+        {
+            bigger[i] = _items[(_head + i) % _items.Length];
+        }
+
+        _items = bigger;
+        _head = 0;
+    }
+}

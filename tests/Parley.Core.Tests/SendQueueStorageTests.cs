@@ -1,0 +1,116 @@
+using Parley.Protocol.Events;
+
+namespace Parley.Core.Tests;
+
+/// <summary>The session queue itself: bound, order, completion, waking, and storage returned after a burst.</summary>
+public sealed class SendQueueStorageTests
+{
+    private static OutboundFrame Frame(int i) => new(new ServerNoticeEvent($"n{i}", DateTimeOffset.UnixEpoch), TimeZoneInfo.Utc);
+
+    [Fact]
+    public void Frames_come_out_in_order_and_the_bound_holds()
+    {
+        var queue = new SendQueue(maxCount: 100);
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.True(queue.TryWrite(Frame(i)));
+        }
+
+        Assert.False(queue.TryWrite(Frame(100)));
+        Assert.Equal(100, queue.Count);
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.True(queue.TryRead(out var frame));
+            Assert.Equal($"n{i}", ((ServerNoticeEvent)frame.Event).Message);
+        }
+
+        Assert.False(queue.TryRead(out _));
+    }
+
+    [Fact]
+    public void Order_survives_wrapping_around_while_growing()
+    {
+        var queue = new SendQueue(maxCount: 1000);
+        var next = 0;
+        var expected = 0;
+        for (var round = 0; round < 50; round++)
+        {
+            for (var i = 0; i < 7; i++)
+            {
+                Assert.True(queue.TryWrite(Frame(next++)));
+            }
+
+            for (var i = 0; i < 5; i++)
+            {
+                Assert.True(queue.TryRead(out var frame));
+                Assert.Equal($"n{expected++}", ((ServerNoticeEvent)frame.Event).Message);
+            }
+        }
+
+        while (queue.TryRead(out var frame))
+        {
+            Assert.Equal($"n{expected++}", ((ServerNoticeEvent)frame.Event).Message);
+        }
+
+        Assert.Equal(next, expected);
+    }
+
+    [Fact]
+    public void A_drained_queue_gives_its_storage_back()
+    {
+        var queue = new SendQueue(maxCount: 20_000);
+        for (var i = 0; i < 10_000; i++)
+        {
+            queue.TryWrite(Frame(i));
+        }
+
+        Assert.True(queue.Capacity >= 10_000);
+        while (queue.TryRead(out _))
+        {
+        }
+
+        Assert.Equal(8, queue.Capacity);
+    }
+
+    [Fact]
+    public async Task Completion_waits_until_everything_queued_was_read()
+    {
+        var queue = new SendQueue(maxCount: 10);
+        queue.TryWrite(Frame(1));
+        queue.Complete();
+        Assert.False(queue.TryWrite(Frame(2)));
+        Assert.False(queue.Completion.IsCompleted);
+        Assert.True(await queue.WaitToReadAsync());
+        Assert.True(queue.TryRead(out _));
+        await queue.Completion.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.False(await queue.WaitToReadAsync());
+    }
+
+    [Fact]
+    public async Task A_waiting_reader_is_woken_by_a_write_and_by_completion()
+    {
+        var queue = new SendQueue(maxCount: 10);
+        var waiting = queue.WaitToReadAsync().AsTask();
+        Assert.False(waiting.IsCompleted);
+        queue.TryWrite(Frame(1));
+        Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.True(queue.TryRead(out _));
+
+        var second = queue.WaitToReadAsync().AsTask();
+        Assert.False(second.IsCompleted);
+        queue.Complete();
+        Assert.False(await second.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task A_wait_can_be_cancelled_and_the_queue_still_works()
+    {
+        var queue = new SendQueue(maxCount: 10);
+        using var cts = new CancellationTokenSource();
+        var waiting = queue.WaitToReadAsync(cts.Token).AsTask();
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        queue.TryWrite(Frame(1));
+        Assert.True(await queue.WaitToReadAsync());
+    }
+}
