@@ -85,6 +85,13 @@ internal static class ConnectPhase
         }
         catch (SocketException ex)
         {
+            // A server that refuses (e.g. "server full") says why and closes; our send may fail
+            // first with a reset. Its words are the better reason, so give them a moment to arrive.
+            if (connection.ConnectedAt > 0)
+            {
+                await Task.WhenAny(connection.Registration, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None)).ConfigureAwait(false);
+            }
+
             connection.Failure ??= ErrorName(ex.SocketErrorCode);
         }
         catch (ObjectDisposedException)

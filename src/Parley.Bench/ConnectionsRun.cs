@@ -30,7 +30,7 @@ internal static class ConnectionsRun
             }
 
             var holdStarted = Stopwatch.GetTimestamp();
-            while (!cancellationToken.IsCancellationRequested && Stopwatch.GetElapsedTime(holdStarted) < options.Hold)
+            while (prober is not null && !cancellationToken.IsCancellationRequested && Stopwatch.GetElapsedTime(holdStarted) < options.Hold)
             {
                 progress?.Invoke(new BenchProgress("hold", run.Connections.Length, result.Registered, result.Failed)
                 {

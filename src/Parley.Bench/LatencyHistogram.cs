@@ -66,6 +66,11 @@ internal sealed class LatencyHistogram
         }
 
         var rank = Math.Max(1, (long)Math.Ceiling(q * Count));
+        if (rank >= Count)
+        {
+            return Max;
+        }
+
         long seen = 0;
         for (var i = 0; i < _counts.Length; i++)
         {
