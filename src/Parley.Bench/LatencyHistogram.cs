@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Parley.Bench;
 
@@ -23,6 +24,7 @@ internal sealed class LatencyHistogram
 
     public double Sum { get; private set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Record(long ticks)
     {
         if (ticks < 0)
@@ -104,6 +106,7 @@ internal sealed class LatencyHistogram
 
     public static double ToMicroseconds(double ticks) => Math.Round(ticks * 1_000_000.0 / Stopwatch.Frequency, 1);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Index(long value)
     {
         if (value < Linear)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Parley.Bench;
@@ -82,6 +83,7 @@ internal sealed class RunState : IDisposable
         return WriteMessageLine(destination, kind, seq, ticks, sender);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int WriteMessageLine(Span<byte> destination, byte kind, long seq, long ticks, int sender)
     {
         var at = 0;
