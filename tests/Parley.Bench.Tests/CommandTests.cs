@@ -50,5 +50,27 @@ public sealed class CommandTests
         Assert.Contains(bench.Output, l => l.Contains("--size must be between", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Source_addresses_are_used_round_robin()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var bench = ParleyProcess.Start(["bench", "connections", "--port", Port(server), "-n", "6", "--hold", "0", "--source-ips", "127.0.0.2-127.0.0.3", "--json", "-q"]);
+
+        Assert.Equal(0, await bench.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        using var json = JsonDocument.Parse(bench.Output.Single(l => l.StartsWith('{')));
+        Assert.Equal(6, json.RootElement.GetProperty("verified").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("127.0.0.9-127.0.0.2")]
+    [InlineData("10.0.0.1")]
+    public async Task Bad_source_addresses_are_refused(string sources)
+    {
+        await using var bench = ParleyProcess.Start(["bench", "connections", "--source-ips", sources]);
+
+        Assert.Equal(2, await bench.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(bench.Output, l => l.Contains("--source-ips", StringComparison.Ordinal));
+    }
+
     private static string Port(TestServer server) => server.ChatEndPoint.Port.ToString(CultureInfo.InvariantCulture);
 }
