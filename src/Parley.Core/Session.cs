@@ -145,13 +145,9 @@ public sealed class Session
         _completed = true;
         _queue.Complete();
         ReleasePressure();
-        try
-        {
-            _aborted.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-        }
+        // Abort is called under the hub's lock (a full queue during a broadcast); the transport's
+        // reaction to the token (aborting the connection) must not run there, so it runs on the pool.
+        _ = _aborted.CancelAsync();
     }
 
     /// <summary>A session that is going away must not hold anyone's input back.</summary>
