@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json.Serialization;
 
 namespace Parley.Client;
 
@@ -92,12 +91,4 @@ public sealed class FileUploader(HttpClient http)
 
     private static Uri WithOffset(Uri url, long offset) =>
         new(url + (string.IsNullOrEmpty(url.Query) ? "?" : "&") + "offset=" + offset.ToString(System.Globalization.CultureInfo.InvariantCulture));
-
-    /// <summary>The server's answer to an upload request.</summary>
-    public sealed record UploadReply(
-        [property: JsonPropertyName("offset")] long Offset,
-        [property: JsonPropertyName("size")] long Size,
-        [property: JsonPropertyName("complete")] bool Complete,
-        [property: JsonPropertyName("message")] string? Message,
-        [property: JsonPropertyName("url")] string? Url);
 }
