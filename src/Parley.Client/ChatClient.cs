@@ -164,6 +164,13 @@ public sealed class ChatClient : IAsyncDisposable
         SendAsync(new ClientRequest("command") { Line = line }, cancellationToken);
 
     /// <summary>
+    /// Offers a file to everyone (or privately to <paramref name="target"/>). The server answers, in order,
+    /// with a <see cref="FileUploadEvent"/> (send the bytes with <see cref="FileUploader"/>) or a <see cref="FileRefusedEvent"/>.
+    /// </summary>
+    public ValueTask OfferFileAsync(string name, long size, string? sha256, string? target = null, CancellationToken cancellationToken = default) =>
+        SendAsync(new ClientRequest("file_offer") { Name = name, Size = size, Sha256 = sha256, Target = target }, cancellationToken);
+
+    /// <summary>
     /// Sends a ping and completes with the round-trip time when its pong arrives. The server answers a
     /// connection's requests in order, so by then every earlier request has been handled, and every
     /// event up to and including the <see cref="PongEvent"/> is already on <see cref="Events"/>.

@@ -26,6 +26,13 @@ internal static class RequestWriter
             WriteOptional(w, "color", request.Color);
             WriteOptional(w, "room", request.Room);
             WriteOptional(w, "line", request.Line);
+            WriteOptional(w, "name", request.Name);
+            if (request.Size is { } size)
+            {
+                w.WriteNumber("size", size);
+            }
+
+            WriteOptional(w, "sha256", request.Sha256);
             w.WriteEndObject();
         }
 

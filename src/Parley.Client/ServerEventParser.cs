@@ -84,6 +84,9 @@ public static class ServerEventParser
             "help" => new HelpEvent(f.Commands ?? []),
             "goodbye" => new GoodbyeEvent(f.Message ?? ""),
             "prompt" => new PromptEvent(f.Message ?? ""),
+            "file" => new FileSharedEvent(f.Id ?? "", f.Sender ?? "", f.Target, f.Name ?? "", f.Size ?? 0, f.Sha256 ?? "", f.Url ?? "", f.Path ?? "", time),
+            "file_upload" => new FileUploadEvent(f.Id ?? "", f.Name ?? "", f.Size ?? 0, f.UploadUrl ?? "", f.UploadPath ?? "", (int)Math.Clamp(f.ChunkSize ?? 0, 0, int.MaxValue)),
+            "file_refused" => new FileRefusedEvent(f.Name ?? "", f.Code ?? "", f.Message ?? ""),
             _ => new UnknownEvent(f.Type, Encoding.UTF8.GetString(line)),
         };
         return true;
@@ -107,12 +110,24 @@ public static class ServerEventParser
             case "timestamp": f.Timestamp = ReadTimestamp(ref reader); break;
             case "users": f.Users = ReadStrings(ref reader); break;
             case "commands": f.Commands = ReadHelp(ref reader); break;
+            case "id": f.Id = ReadString(ref reader); break;
+            case "name": f.Name = ReadString(ref reader); break;
+            case "sha256": f.Sha256 = ReadString(ref reader); break;
+            case "url": f.Url = ReadString(ref reader); break;
+            case "path": f.Path = ReadString(ref reader); break;
+            case "upload_url": f.UploadUrl = ReadString(ref reader); break;
+            case "upload_path": f.UploadPath = ReadString(ref reader); break;
+            case "size": f.Size = ReadNumber(ref reader); break;
+            case "chunk_size": f.ChunkSize = ReadNumber(ref reader); break;
             default: reader.Skip(); break;
         }
     }
 
     private static string? ReadString(ref Utf8JsonReader reader) =>
         reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
+
+    private static long? ReadNumber(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value) ? value : null;
 
     private static DateTimeOffset? ReadTimestamp(ref Utf8JsonReader reader) =>
         reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var value) ? value : null;
@@ -180,5 +195,14 @@ public static class ServerEventParser
         public DateTimeOffset? Timestamp { get; set; }
         public string[]? Users { get; set; }
         public HelpEntry[]? Commands { get; set; }
+        public string? Id { get; set; }
+        public string? Name { get; set; }
+        public string? Sha256 { get; set; }
+        public string? Url { get; set; }
+        public string? Path { get; set; }
+        public string? UploadUrl { get; set; }
+        public string? UploadPath { get; set; }
+        public long? Size { get; set; }
+        public long? ChunkSize { get; set; }
     }
 }

@@ -15,6 +15,7 @@ internal static class ChatCommands
         table.Add(new CommandDefinition("who", "/who", "list who is online (also /users)", 0, 0, Who) { Aliases = ["users"] });
         table.Add(new CommandDefinition("ping", "/ping", "check the connection (answers PONG)", 0, 0, Ping));
         table.Add(new CommandDefinition("help", "/help", "show this list", 0, 0, Help) { RequiresJoin = false });
+        FileCommands.Register(table);
         table.Add(new CommandDefinition("quit", "/quit", "leave the chat (also /exit, /q, /leave)", 0, 0, Quit) { Aliases = ["exit", "q", "leave"], Unmetered = true, RequiresJoin = false });
         return table;
     }

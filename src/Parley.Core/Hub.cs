@@ -45,6 +45,9 @@ public sealed class Hub
 
     public DateTimeOffset StartedAt { get; }
 
+    /// <summary>File sharing, when the host provides it (it needs the web port for the bytes); null answers offers with files_disabled.</summary>
+    public FileTransfers? Files { get; set; }
+
     /// <summary>Public and private messages accepted since start.</summary>
     public long MessagesTotal => Interlocked.Read(ref _messagesTotal);
 
@@ -221,6 +224,9 @@ public sealed class Hub
                 return;
             case "ping" or "help" or "quit":
                 Dispatch(session, request.Type, null);
+                return;
+            case "file_offer":
+                Dispatch(session, "file_offer", null, ("name", request.Name), ("size", request.Size?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("sha256", request.Sha256 ?? ""), ("target", request.Target ?? ""));
                 return;
             case "command":
                 if (string.IsNullOrWhiteSpace(request.Line))
@@ -450,6 +456,37 @@ public sealed class Hub
         if (Options.LogPrivate)
         {
             _chatLog.Write(now, $"[PM] {sender.Username} -> {target.Username}: {content}");
+        }
+    }
+
+    /// <summary>
+    /// Announces a stored file: to the room when <paramref name="target"/> is null (today the room is
+    /// everyone; this is the one call that will take a room), otherwise to the two parties only.
+    /// </summary>
+    internal void ShareFile(Session sender, Session? target, FileSharedEvent evt)
+    {
+        sender.CountMessage();
+        Interlocked.Increment(ref _messagesTotal);
+        var line = $"{evt.Name} ({ByteSize.Format(evt.Size)}, sha256 {evt.Sha256})";
+        if (target is not null)
+        {
+            var frame = Frame(evt);
+            target.Send(frame);
+            sender.Send(frame);
+            if (Options.LogPrivate)
+            {
+                _chatLog.Write(evt.Timestamp, $"[PM] {sender.Username} -> {target.Username}: sent file {line}");
+            }
+
+            return;
+        }
+
+        lock (_gate)
+        {
+            // Stamped under the lock like a message, so the announcement takes its place in the order.
+            var now = Time.GetUtcNow();
+            _chatLog.Write(now, $"*** {sender.Username} shared {line}");
+            SendToMembers(Frame(evt with { Timestamp = now }));
         }
     }
 

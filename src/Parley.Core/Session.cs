@@ -58,6 +58,9 @@ public sealed class Session
 
     public string? Username { get; internal set; }
 
+    /// <summary>The web port as this client reaches it (<c>http://host:port</c>), set by the transport; links for it start here.</summary>
+    public string? WebOrigin { get; set; }
+
     public SessionState State { get; internal set; }
 
     public long MessagesSent => Interlocked.Read(ref _messagesSent);

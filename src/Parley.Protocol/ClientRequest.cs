@@ -13,4 +13,13 @@ public sealed record ClientRequest(string Type)
     public string? Color { get; init; }
     public string? Room { get; init; }
     public string? Line { get; init; }
+
+    /// <summary>A file's name (<c>file_offer</c>).</summary>
+    public string? Name { get; init; }
+
+    /// <summary>A file's size in bytes (<c>file_offer</c>); the only numeric field.</summary>
+    public long? Size { get; init; }
+
+    /// <summary>A file's SHA-256, lower-case hex (<c>file_offer</c>, optional).</summary>
+    public string? Sha256 { get; init; }
 }

@@ -23,4 +23,8 @@ public static class ErrorCodes
     public const string Usage = "usage";
     public const string JoinRejected = "join_rejected";
     public const string AwaitingApproval = "awaiting_approval";
+    public const string FileTooLarge = "file_too_large";
+    public const string QuotaExceeded = "quota_exceeded";
+    public const string InvalidFile = "invalid_file";
+    public const string FilesDisabled = "files_disabled";
 }

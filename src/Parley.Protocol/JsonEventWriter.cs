@@ -147,6 +147,38 @@ public static class JsonEventWriter
                 w.WriteString("username", e.Username);
                 w.WriteString("message", e.Message);
                 break;
+            case FileSharedEvent e:
+                w.WriteString("type", "file");
+                w.WriteString("id", e.Id);
+                w.WriteString("sender", e.Sender);
+                w.WriteString("name", e.Name);
+                w.WriteNumber("size", e.Size);
+                w.WriteString("sha256", e.Sha256);
+                w.WriteString("url", e.Url);
+                w.WriteString("path", e.Path);
+                w.WriteBoolean("private", e.IsPrivate);
+                if (e.Target is not null)
+                {
+                    w.WriteString("target", e.Target);
+                }
+
+                WriteTimestamp(w, e.Timestamp);
+                break;
+            case FileUploadEvent e:
+                w.WriteString("type", "file_upload");
+                w.WriteString("id", e.Id);
+                w.WriteString("name", e.Name);
+                w.WriteNumber("size", e.Size);
+                w.WriteString("upload_url", e.UploadUrl);
+                w.WriteString("upload_path", e.UploadPath);
+                w.WriteNumber("chunk_size", e.ChunkSize);
+                break;
+            case FileRefusedEvent e:
+                w.WriteString("type", "file_refused");
+                w.WriteString("name", e.Name);
+                w.WriteString("code", e.Code);
+                w.WriteString("message", e.Message);
+                break;
             default:
                 throw new ArgumentException($"No JSON form for {evt.GetType().Name}", nameof(evt));
         }

@@ -40,7 +40,8 @@ public static class JsonRequestParser
     private static bool TryParse(ref Utf8JsonReader reader, out ClientRequest request, out ProtocolError? error)
     {
         request = new ClientRequest(string.Empty);
-        string? type = null, username = null, password = null, content = null, target = null, color = null, room = null, lineText = null;
+        string? type = null, username = null, password = null, content = null, target = null, color = null, room = null, lineText = null, fileName = null, sha256 = null;
+        long? size = null;
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -68,6 +69,9 @@ public static class JsonRequestParser
                     case "color": color = ReadString(ref reader, name); break;
                     case "room": room = ReadString(ref reader, name); break;
                     case "line": lineText = ReadString(ref reader, name); break;
+                    case "name": fileName = ReadString(ref reader, name); break;
+                    case "sha256": sha256 = ReadString(ref reader, name); break;
+                    case "size": size = ReadSize(ref reader, name); break;
                     default: reader.Skip(); break;
                 }
             }
@@ -87,6 +91,11 @@ public static class JsonRequestParser
         catch (FieldTypeException ex)
         {
             error = new ProtocolError(ErrorCodes.InvalidField, $"Field '{ex.Field}' must be a string");
+            return false;
+        }
+        catch (FieldNumberException ex)
+        {
+            error = new ProtocolError(ErrorCodes.InvalidField, $"Field '{ex.Field}' must be a whole number from 0 up");
             return false;
         }
         catch (InvalidOperationException)
@@ -110,6 +119,9 @@ public static class JsonRequestParser
             Color = color,
             Room = room,
             Line = lineText,
+            Name = fileName,
+            Size = size,
+            Sha256 = sha256,
         };
         error = null;
         return true;
@@ -121,6 +133,18 @@ public static class JsonRequestParser
         JsonTokenType.Null => null,
         _ => throw new FieldTypeException(field),
     };
+
+    private static long? ReadSize(ref Utf8JsonReader reader, string field) => reader.TokenType switch
+    {
+        JsonTokenType.Number when reader.TryGetInt64(out var value) && value >= 0 => value,
+        JsonTokenType.Null => null,
+        _ => throw new FieldNumberException(field),
+    };
+
+    private sealed class FieldNumberException(string field) : Exception
+    {
+        public string Field { get; } = field;
+    }
 
     private sealed class FieldTypeException(string field) : Exception
     {

@@ -37,11 +37,18 @@ public static class TextEventWriter
         GoodbyeEvent e => $"{e.Message}\n",
         PromptEvent e => $"{e.Message}\n",
         JoinPendingEvent e => $"*** {e.Message}\n",
+        FileSharedEvent e => FormatFile(e, zone),
+        FileUploadEvent e => $"*** Upload {e.Name} ({ByteSize.Format(e.Size)}) to {e.UploadUrl}\n",
+        FileRefusedEvent e => $"ERROR {e.Message}\n",
         _ => throw new ArgumentException($"No text form for {evt.GetType().Name}", nameof(evt)),
     };
 
     private static string Stamp(DateTimeOffset timestamp, TimeZoneInfo zone) =>
         "[" + TimeZoneInfo.ConvertTime(timestamp, zone).ToString("HH:mm:ss", CultureInfo.InvariantCulture) + "]";
+
+    private static string FormatFile(FileSharedEvent e, TimeZoneInfo zone) => e.Target is null
+        ? $"{Stamp(e.Timestamp, zone)} *** {e.Sender} shared {e.Name} ({ByteSize.Format(e.Size)}): {e.Url}\n"
+        : $"{Stamp(e.Timestamp, zone)} [PM] {e.Sender} sent {e.Name} ({ByteSize.Format(e.Size)}) to {e.Target}: {e.Url}\n";
 
     private static string FormatWelcome(WelcomeEvent e)
     {

@@ -12,13 +12,14 @@ namespace Parley.Server;
 /// (session queue → pipe, one flush per batch). The first byte picks the protocol: <c>{</c> is JSON
 /// lines, anything else text. A client that stays silent is greeted with a prompt for its name.
 /// </summary>
-public sealed class ChatConnectionHandler(Hub hub, ServerOptions options, ILogger<ChatConnectionHandler> logger) : ConnectionHandler
+public sealed class ChatConnectionHandler(Hub hub, ServerOptions options, ILogger<ChatConnectionHandler> logger, Web.FileLinks links) : ConnectionHandler
 {
     private const int FlushThreshold = 64 * 1024;
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         var session = hub.Connect("tcp", connection.RemoteEndPoint?.ToString() ?? "unknown");
+        session.WebOrigin = links.OriginFor(connection.LocalEndPoint);
         var input = connection.Transport.Input;
         await using var abort = session.Aborted.Register(() => connection.Abort(new ConnectionAbortedException(session.CloseReason ?? "aborted")));
         var writing = WriteLoopAsync(session, connection.Transport.Output, input);

@@ -30,6 +30,7 @@ public sealed class ParleyServer : IAsyncDisposable
         _chatLog = chatLog;
         Options = options;
         Hub = app.Services.GetRequiredService<Hub>();
+        app.Services.GetRequiredService<FileLinks>().WebPort = () => WebEndPoint?.Port;
     }
 
     public ServerOptions Options { get; }

@@ -28,4 +28,10 @@ public sealed class ServerOptions
     public bool InlineScheduling { get; set; } = true;
 
     public HubOptions Hub { get; set; } = new();
+
+    /// <summary>The web port's address as users reach it (e.g. behind a proxy), for file links; null: taken from each client's connection.</summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>File sharing; its directory is DataDirectory/files unless set. Off when the web port is off.</summary>
+    public FileTransferOptions Files { get; set; } = new() { Directory = "" };
 }

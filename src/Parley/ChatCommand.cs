@@ -30,9 +30,12 @@ internal static class ChatCommand
         var noColor = new Option<bool>("--no-color") { Description = "No colours (also when NO_COLOR is set or output is not a terminal)" };
         var reconnect = new Option<bool>("--reconnect") { Description = "When the connection is lost, retry with backoff and rejoin under the same name" };
 
+        var downloads = new Option<string>("--download-dir") { Description = "Where accepted files are saved (never overwriting: 'report (1).pdf')", DefaultValueFactory = _ => "received_files" };
+        var autoAccept = new Option<bool>("--auto-accept") { Description = "Save every file shared with you without waiting for /accept ID" };
+
         var command = new Command("chat", "Chat from the terminal. Type /help once connected. Reads lines from standard input when it is a pipe or a file, and exits once the server has confirmed the last one.")
         {
-            host, port, user, noColor, reconnect,
+            host, port, user, noColor, reconnect, downloads, autoAccept,
         };
 
         command.SetAction(async (parse, _) =>
@@ -45,6 +48,8 @@ internal static class ChatCommand
                 Reconnect = parse.GetValue(reconnect),
                 Interactive = inputIsTerminal && outputIsTerminal,
                 InputIsTerminal = inputIsTerminal,
+                DownloadDirectory = parse.GetValue(downloads)!,
+                AutoAccept = parse.GetValue(autoAccept),
             };
             var palette = new Palette(Palette.ShouldColor(parse.GetValue(noColor), outputIsTerminal, Environment.GetEnvironmentVariable));
             var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };

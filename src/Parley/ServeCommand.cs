@@ -23,11 +23,15 @@ internal static class ServeCommand
         var loginTimeout = new Option<int>("--login-timeout") { Description = "Seconds a new connection has to choose a name", DefaultValueFactory = _ => (int)defaults.Hub.LoginTimeout.TotalSeconds };
         var adminToken = new Option<string?>("--admin-token") { Description = "Token for the admin page (/admin) and API (/api/); generated and printed at start-up when not set. Prefer PARLEY_ADMIN_TOKEN: flags show in `ps`" };
         var approveJoins = new Option<bool>("--approve-joins") { Description = "Each join waits until an operator approves it (admin page, API or console /approve)" };
+        var maxFileSize = new Option<string>("--max-file-size") { Description = "Largest file users may share (e.g. 100MiB); larger offers are refused before any byte is sent", DefaultValueFactory = _ => "100MiB" };
+        var filesQuota = new Option<string>("--files-quota") { Description = "Total size of stored files plus uploads in progress (e.g. 10GiB)", DefaultValueFactory = _ => "10GiB" };
+        var fileRetention = new Option<string>("--file-retention") { Description = "How long shared files stay downloadable (e.g. 7d, 12h)", DefaultValueFactory = _ => "7d" };
+        var publicUrl = new Option<string?>("--public-url") { Description = "The web port's address as users reach it (e.g. https://chat.example.org), for file links; default: the address each client connected to" };
         var config = new Option<string?>("--config") { Description = "JSON settings file (keys are the option names, e.g. \"max-clients\"); default ./parley.json if present" };
 
         var command = new Command("serve", "Run the chat server. Settings also come from PARLEY_* environment variables (e.g. PARLEY_MAX_CLIENTS) and the config file.")
         {
-            portArgument, port, host, webPort, data, maxClients, rateLimit, motd, logPrivate, loginTimeout, adminToken, approveJoins, config,
+            portArgument, port, host, webPort, data, maxClients, rateLimit, motd, logPrivate, loginTimeout, adminToken, approveJoins, maxFileSize, filesQuota, fileRetention, publicUrl, config,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -43,6 +47,14 @@ internal static class ServeCommand
                     WebPort = settings.Get(webPort),
                     DataDirectory = settings.Get(data),
                     AdminToken = settings.Get(adminToken),
+                    PublicUrl = settings.Get(publicUrl),
+                    Files = new FileTransferOptions
+                    {
+                        Directory = "",
+                        MaxFileSize = Units.ParseSize(settings.Get(maxFileSize), "--max-file-size"),
+                        QuotaBytes = Units.ParseSize(settings.Get(filesQuota), "--files-quota"),
+                        Retention = Units.ParseDuration(settings.Get(fileRetention), "--file-retention"),
+                    },
                     Hub = new HubOptions
                     {
                         MaxClients = settings.Get(maxClients),
@@ -109,6 +121,16 @@ internal static class ServeCommand
         if (options.AdminToken is { } token && (token.Length < 8 || token.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
         {
             throw new ArgumentException("--admin-token must be at least 8 characters, without spaces");
+        }
+
+        if (options.PublicUrl is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https")))
+        {
+            throw new ArgumentException($"--public-url must be an absolute http:// or https:// address, not '{url}'");
+        }
+
+        if (options.Files.MaxFileSize < 1 || options.Files.QuotaBytes < options.Files.MaxFileSize)
+        {
+            throw new ArgumentException("--max-file-size must be at least 1 byte and at most --files-quota");
         }
 
         if (options.Hub.LoginTimeout <= TimeSpan.Zero)

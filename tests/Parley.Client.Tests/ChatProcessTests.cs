@@ -51,7 +51,7 @@ public sealed partial class ChatProcessTests
                 "error: Unknown colour 'purple'. Choose one of red, green, yellow, blue, magenta, cyan, white.",
                 $"Pong from 127.0.0.1:{Port(server)}: N ms round trip",
                 "error: Unknown command '/frobnicate'. Type /help for the list.",
-                "Commands: /msg /private /color /who /users /ping /help /quit /exit /leave (/help explains them)",
+                "Commands: /msg /private /color /send /accept /get /who /users /ping /help /quit /exit /leave (/help explains them)",
                 "alice: /slash is not a command",
                 "*** Goodbye, alice!",
             ],

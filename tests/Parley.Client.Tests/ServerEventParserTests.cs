@@ -21,6 +21,10 @@ public sealed class ServerEventParserTests
         new ErrorEvent(ErrorCodes.UsernameTaken, "Username already taken"),
         new GoodbyeEvent("Goodbye, alice!"),
         new PromptEvent("Name?"),
+        new FileSharedEvent("f1", "bob", null, "a b.pdf", 1234567, "ab12", "http://h:1/files/f1/a%20b.pdf?token=t", "/files/f1/a%20b.pdf?token=t", Sent),
+        new FileSharedEvent("f2", "bob", "alice", "x", 0, "cd", "u", "p", Sent),
+        new FileUploadEvent("u1", "a.bin", 99, "http://h/files/uploads/u1?token=t", "/files/uploads/u1?token=t", 1048576),
+        new FileRefusedEvent("big.iso", ErrorCodes.FileTooLarge, "too big"),
     ];
 
     [Theory]

@@ -28,6 +28,7 @@ internal static class ParleyWeb
         services.AddSingleton<OperatorConsole>();
         services.AddSingleton<StaticAssets>();
         services.AddSingleton<WebSocketChatHandler>();
+        FileEndpoints.AddServices(services, options);
 
         // Parley's own log, whatever the console's level, feeds the activity view; nothing else does.
         builder.Logging.AddProvider(new ActivityLoggerProvider(activity));
@@ -53,6 +54,7 @@ internal static class ParleyWeb
         app.Map("/ws", (HttpContext context, WebSocketChatHandler handler) => handler.HandleAsync(context));
         app.MapGet("/admin", AdminPageAsync);
         AdminApi.Map(app);
+        FileEndpoints.Map(app, app.Services.GetRequiredService<ServerOptions>());
 
         // Make sure the meter starts counting at start-up, not at the first status request.
         _ = app.Services.GetRequiredService<MessageRateMeter>();

@@ -33,6 +33,7 @@ internal sealed class WebSocketChatHandler(Hub hub, ILogger<WebSocketChatHandler
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var remote = context.Connection.RemoteIpAddress is { } ip ? new IPEndPoint(ip, context.Connection.RemotePort).ToString() : "unknown";
         var session = hub.Connect("ws", remote, ProtocolKind.Json);
+        session.WebOrigin = FileLinks.OriginOf(context.Request);
         using var receiving = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         await using var abort = session.Aborted.Register(socket.Abort);
         var sending = SendLoopAsync(session, socket, receiving);

@@ -18,6 +18,7 @@
     composer: $('composer'), modePublic: $('mode-public'), modePrivate: $('mode-private'),
     toField: $('to-field'), to: $('to'), userOptions: $('user-options'), message: $('message'), send: $('send'),
     users: $('users'), userList: $('user-list'), userCount: $('user-count'),
+    attach: $('attach'), fileInput: $('file-input'), uploads: $('uploads'),
   };
 
   const state = {
@@ -194,6 +195,12 @@
         return addLine('system', msg.message);
       case 'error':
         return failed(msg);
+      case 'file_upload':
+        return files.upload(msg);
+      case 'file_refused':
+        return files.refused(msg);
+      case 'file':
+        return files.shared(msg);
       default:
         return undefined; // newer servers may send types this page does not know yet
     }
@@ -305,6 +312,7 @@
       ui.jump.textContent = `${state.unseen} new message${state.unseen === 1 ? '' : 's'} ↓`;
       ui.jump.hidden = false;
     }
+    return li;
   }
 
   function showHelp(commands) {
@@ -488,6 +496,138 @@
       event.preventDefault();
       ui.message.focus();
     }
+  });
+
+  // ---- files ---------------------------------------------------------------------------------
+  // A file is offered on the socket; the server answers (in order) with an upload slot or a refusal,
+  // and the bytes go by HTTP PUT in chunks to that slot, each at the offset the server confirmed, so a
+  // dropped request resumes instead of starting over. The file is announced to everyone (us included)
+  // only once the server has it all.
+
+  const IMAGE = /\.(png|jpe?g|gif|webp)$/i;
+
+  function formatSize(bytes) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++; }
+    return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+  }
+
+  const files = {
+    pending: [], // offers waiting for the server's answer, oldest first
+
+    offer(list) {
+      if (!state.joined) {
+        addLine('error', 'Not connected: files cannot be sent now.');
+        return;
+      }
+      const target = ui.modePrivate.checked ? ui.to.value.trim() : '';
+      if (ui.modePrivate.checked && !target) {
+        addLine('error', 'Choose who to send the file to (the To field, or a name in the list).');
+        return;
+      }
+      for (const file of list) {
+        const request = { type: 'file_offer', name: file.name, size: file.size };
+        if (target) request.target = target;
+        if (send(request)) files.pending.push(file);
+      }
+    },
+
+    refused(msg) {
+      files.pending.shift();
+      addLine('error', `Not sent: ${msg.message}`);
+    },
+
+    async upload(msg) {
+      const file = files.pending.shift();
+      if (!file) return;
+      const li = document.createElement('li');
+      const label = document.createElement('span');
+      label.textContent = `${msg.name} (${formatSize(msg.size)})`;
+      const bar = document.createElement('progress');
+      bar.max = Math.max(file.size, 1);
+      bar.value = 0;
+      bar.setAttribute('aria-label', `Uploading ${msg.name}`);
+      li.append(label, bar);
+      ui.uploads.append(li);
+      const chunk = msg.chunk_size > 0 ? msg.chunk_size : 1024 * 1024;
+      let offset = 0;
+      let failures = 0;
+      try {
+        for (;;) {
+          let reply;
+          let status;
+          try {
+            const response = await fetch(`${msg.upload_path}&offset=${offset}`, { method: 'PUT', body: file.slice(offset, offset + chunk) });
+            status = response.status;
+            reply = await response.json();
+          } catch {
+            if (++failures > 5) throw new Error('the connection to the server keeps failing');
+            const response = await fetch(msg.upload_path);
+            if (!response.ok) throw new Error('the upload is gone');
+            offset = (await response.json()).offset;
+            continue;
+          }
+          if (status === 409 && ++failures <= 5) { offset = reply.offset; continue; }
+          if (status !== 200) throw new Error(reply.message || `the server answered ${status}`);
+          failures = 0;
+          offset = reply.offset;
+          bar.value = offset;
+          if (reply.complete) break;
+        }
+      } catch (err) {
+        addLine('error', `Upload of ${msg.name} failed: ${err.message}`);
+      } finally {
+        li.remove();
+      }
+    },
+
+    shared(msg) {
+      const own = sameName(msg.sender, state.name);
+      const size = formatSize(msg.size);
+      let li;
+      if (msg.private) {
+        li = own
+          ? addLine('pm-out', `sent ${msg.name} (${size})`, { who: `PM to ${msg.target}`, time: msg.timestamp, reply: msg.target })
+          : addLine('pm-in', `sent you ${msg.name} (${size})`, { who: `PM from ${msg.sender}`, time: msg.timestamp, reply: msg.sender });
+      } else {
+        li = addLine('file', `shared ${msg.name} (${size})`, { who: msg.sender, time: msg.timestamp });
+      }
+      // The link is the relative one: this page's origin is the web port, whatever --public-url says.
+      const link = document.createElement('a');
+      link.className = 'file-link';
+      link.href = msg.path;
+      link.download = msg.name;
+      link.textContent = `Download ${msg.name}`;
+      li.querySelector('.text').append(' ', link);
+      if (IMAGE.test(msg.name)) {
+        const img = document.createElement('img');
+        img.className = 'thumb';
+        img.src = msg.path;
+        img.alt = `Preview of ${msg.name}`;
+        link.after(img);
+      }
+    },
+  };
+
+  ui.attach.addEventListener('click', () => ui.fileInput.click());
+  ui.fileInput.addEventListener('change', () => {
+    files.offer([...ui.fileInput.files]);
+    ui.fileInput.value = '';
+  });
+  const dropZone = ui.messages.closest('.conversation');
+  dropZone.addEventListener('dragover', (event) => {
+    if (!event.dataTransfer || ![...event.dataTransfer.types].includes('Files')) return;
+    event.preventDefault();
+    dropZone.classList.add('dropping');
+  });
+  dropZone.addEventListener('dragleave', () => dropZone.classList.remove('dropping'));
+  dropZone.addEventListener('drop', (event) => {
+    dropZone.classList.remove('dropping');
+    if (!event.dataTransfer || event.dataTransfer.files.length === 0) return;
+    event.preventDefault();
+    files.offer([...event.dataTransfer.files]);
   });
 
   // ---- connect panel and status -------------------------------------------------------------

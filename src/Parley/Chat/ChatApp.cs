@@ -42,6 +42,7 @@ internal sealed partial class ChatApp
         _errors = errors;
         _time = time;
         _format = new EventFormatter(time);
+        _format.FileNumber = id => _fileNumbers.TryGetValue(id, out var number) ? number : 0;
         _backoff = new Backoff(options.FirstRetryDelay, options.MaxRetryDelay, Random.Shared.NextDouble);
         _editor.Completions = (word, atStart) => atStart && word.StartsWith('/') ? InputParser.Names : _users;
     }
@@ -63,6 +64,7 @@ internal sealed partial class ChatApp
         finally
         {
             _screen.Close();
+            _http?.Dispose();
             if (_client is not null)
             {
                 await _client.DisposeAsync();
@@ -101,6 +103,9 @@ internal sealed partial class ChatApp
                     break;
                 case UiInput.FromServer server when server.Client == _client:
                     OnServerEvent(server.Event);
+                    break;
+                case UiInput.Run run:
+                    run.Action();
                     break;
                 case UiInput.ConnectionEnded ended when ended.Client == _client:
                     await OnConnectionEndedAsync(ended.End);
@@ -191,6 +196,12 @@ internal sealed partial class ChatApp
                     break;
                 case UserAction.Private pm:
                     await Sent(client.SendPrivateAsync(pm.Target, pm.Content, pm.Color));
+                    break;
+                case UserAction.SendFile send:
+                    await OfferFileAsync(client, send);
+                    break;
+                case UserAction.Accept accept:
+                    Accept(accept.Id);
                     break;
                 case UserAction.Who:
                     await Sent(client.RequestUsersAsync());
@@ -299,7 +310,7 @@ internal sealed partial class ChatApp
                     _screen.Print(ping.Then);
                     if (ping.Quit)
                     {
-                        BeginQuit();
+                        QuitAfterTransfers();
                     }
                 }
 
@@ -318,6 +329,9 @@ internal sealed partial class ChatApp
             case SystemEvent { Event: "left" } e:
                 _users.Remove(e.Username);
                 break;
+            case FileUploadEvent or FileRefusedEvent or FileSharedEvent:
+                OnFileEvent(evt);
+                return;
         }
 
         _screen.Print(_format.Format(evt));

@@ -13,6 +13,12 @@ internal sealed record ChatOptions(string Host, int Port)
     /// <summary>Standard input is a terminal, so a refused name can be asked for again.</summary>
     public bool InputIsTerminal { get; init; }
 
+    /// <summary>Where accepted files are saved.</summary>
+    public string DownloadDirectory { get; init; } = "received_files";
+
+    /// <summary>Save every file shared with us without waiting for /accept.</summary>
+    public bool AutoAccept { get; init; }
+
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan QuitTimeout { get; init; } = TimeSpan.FromSeconds(3);

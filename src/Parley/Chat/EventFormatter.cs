@@ -28,6 +28,8 @@ internal sealed class EventFormatter(TimeProvider time)
         HelpEvent e => [Now(Tone.System, "Server commands:"), .. e.Commands.Select(c => Now(Tone.System, $"  {c.Usage} - {c.Description}"))],
         GoodbyeEvent e => [Now(Tone.System, "*** " + e.Message)],
         PromptEvent e => [Now(Tone.System, "*** " + e.Message)],
+        FileSharedEvent e => [File(e)],
+        FileRefusedEvent e => [Now(Tone.Error, "error: not sent: " + e.Message)],
         UnknownEvent e => [Now(Tone.System, Unknown(e))],
         _ => [],
     };
@@ -36,6 +38,21 @@ internal sealed class EventFormatter(TimeProvider time)
     public ScreenLine Now(Tone tone, string text) => Line(time.GetUtcNow(), tone, text);
 
     public static string UserList(IReadOnlyList<string> users) => $"Users online ({users.Count}): {string.Join(", ", users)}";
+
+    /// <summary>Set by the app: the short number /accept takes for a file id.</summary>
+    public Func<string, int>? FileNumber { get; set; }
+
+    private ScreenLine File(FileSharedEvent e)
+    {
+        var what = $"{e.Name} ({Parley.Protocol.ByteSize.Format(e.Size)})";
+        var number = FileNumber?.Invoke(e.Id);
+        var hint = IsOwn(e.Sender) || number is null or 0 ? "" : $" - /accept {number} to save it";
+        return e.Target is null
+            ? Line(e.Timestamp, Tone.System, $"*** {e.Sender} shared {what}{hint}")
+            : IsOwn(e.Sender)
+                ? Line(e.Timestamp, Tone.PrivateSent, $"[PM to {e.Target}] sent {what}")
+                : Line(e.Timestamp, Tone.PrivateReceived, $"[PM] {e.Sender} sent you {what}{hint}");
+    }
 
     private bool IsOwn(string name) => string.Equals(name, OwnName, StringComparison.OrdinalIgnoreCase);
 

@@ -15,6 +15,8 @@ internal static class InputParser
         ("/msg NAME TEXT", "private message to NAME (also /private)"),
         ("/color COLOUR TEXT", $"message in a colour: {string.Join(", ", ChatColors.All)}"),
         ("/private NAME /color COLOUR TEXT", "private message in a colour"),
+        ("/send [@NAME] PATH", "share a file with everyone, or privately with NAME"),
+        ("/accept ID", "save a file someone shared (also /get ID)"),
         ("/who", "who is online (also /users)"),
         ("/ping", "round-trip time to the server"),
         ("/help", "this list"),
@@ -24,7 +26,7 @@ internal static class InputParser
 
     /// <summary>Every command name and alias, for completion.</summary>
     public static IReadOnlyList<string> Names { get; } =
-        ["/msg", "/private", "/color", "/who", "/users", "/ping", "/help", "/quit", "/exit", "/leave"];
+        ["/msg", "/private", "/color", "/send", "/accept", "/get", "/who", "/users", "/ping", "/help", "/quit", "/exit", "/leave"];
 
     public static UserAction Parse(string line)
     {
@@ -47,6 +49,8 @@ internal static class InputParser
         {
             "msg" or "private" or "pm" or "w" => ParsePrivate(command),
             "color" or "colour" => ParseSayInColor(command.Rest),
+            "send" => ParseSend(command.Rest),
+            "accept" or "get" => TextCommand.SplitArguments(command.Rest, 1) is [var id] ? new UserAction.Accept(id) : new UserAction.Mistake($"Usage: /{command.Name} ID (the number shown with the file)"),
             "who" or "users" => new UserAction.Who(),
             "ping" => new UserAction.Ping(),
             "help" or "?" => new UserAction.Help(),
@@ -72,6 +76,31 @@ internal static class InputParser
         }
 
         return new UserAction.Private(args[0], args[1], null);
+    }
+
+    // The path is the rest of the line, spaces and all; a leading @NAME makes it private.
+    private static UserAction ParseSend(string rest)
+    {
+        rest = rest.Trim();
+        string? target = null;
+        if (rest.StartsWith('@'))
+        {
+            var args = TextCommand.SplitArguments(rest, 2);
+            target = args[0][1..];
+            rest = args.Length > 1 ? args[1] : "";
+        }
+
+        if (rest.Length == 0 || target is "")
+        {
+            return new UserAction.Mistake("Usage: /send PATH or /send @NAME PATH");
+        }
+
+        if (rest.Length >= 2 && rest[0] is '"' or '\'' && rest[^1] == rest[0])
+        {
+            rest = rest[1..^1]; // a path pasted in quotes
+        }
+
+        return new UserAction.SendFile(target, rest);
     }
 
     private static UserAction ParseSayInColor(string rest)

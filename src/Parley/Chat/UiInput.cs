@@ -25,5 +25,8 @@ internal abstract record UiInput
 
     internal sealed record FromServer(ChatClient Client, ServerEvent Event) : UiInput;
 
+    /// <summary>Work from a background task (file transfer progress and results) that must run on the UI loop.</summary>
+    internal sealed record Run(Action Action) : UiInput;
+
     internal sealed record ConnectionEnded(ChatClient Client, Disconnection End) : UiInput;
 }

@@ -9,6 +9,12 @@ internal abstract record UserAction
 
     internal sealed record Private(string Target, string Content, string? Color) : UserAction;
 
+    /// <summary>Share the file at <paramref name="Path"/> with everyone, or privately with <paramref name="Target"/>.</summary>
+    internal sealed record SendFile(string? Target, string Path) : UserAction;
+
+    /// <summary>Save the shared file with this id (the number shown with it).</summary>
+    internal sealed record Accept(string Id) : UserAction;
+
     internal sealed record Who : UserAction;
 
     internal sealed record Ping : UserAction;

@@ -1,0 +1,419 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Parley.Protocol;
+using Parley.Protocol.Events;
+
+namespace Parley.Core;
+
+/// <summary>
+/// File sharing beside the chat: an offer on the chat connection reserves an upload, the bytes arrive
+/// in chunks through the web port (never on the chat connection, so nobody's messages queue behind
+/// them), each chunk goes straight to a part file, and only when the whole file is there and its
+/// SHA-256 checks out is it stored once by content hash and announced. Nothing half-uploaded is ever
+/// visible; idle uploads are deleted after <see cref="FileTransferOptions.UploadTimeout"/>.
+/// </summary>
+public sealed class FileTransfers : IDisposable
+{
+    private const int CopyBufferSize = 64 * 1024;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Upload> _uploads = new(StringComparer.Ordinal);
+    private readonly Hub _hub;
+    private readonly IFileCatalog _catalog;
+    private readonly Func<Session, string> _baseUrl;
+    private readonly ILogger _logger;
+    private readonly ITimer _sweeper;
+    private long _reserved;
+    private long _stored;
+
+    public FileTransfers(Hub hub, FileTransferOptions options, IFileCatalog catalog, Func<Session, string> baseUrl, ILogger logger)
+    {
+        _hub = hub;
+        Options = options;
+        _catalog = catalog;
+        _baseUrl = baseUrl;
+        _logger = logger;
+        Directory.CreateDirectory(BlobDirectory);
+        Directory.CreateDirectory(PartDirectory);
+
+        // Parts left by a previous run belong to uploads nobody can resume (their tokens were in memory).
+        foreach (var part in Directory.EnumerateFiles(PartDirectory))
+        {
+            File.Delete(part);
+        }
+
+        _stored = ComputeStoredBytes();
+        _sweeper = hub.Time.CreateTimer(static state => ((FileTransfers)state!).Sweep(), this, options.SweepInterval, options.SweepInterval);
+    }
+
+    public FileTransferOptions Options { get; }
+
+    /// <summary>Bytes of stored blobs (each content once).</summary>
+    public long StoredBytes => Interlocked.Read(ref _stored);
+
+    public int UploadsInProgress
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _uploads.Count;
+            }
+        }
+    }
+
+    public string BlobDirectory => Path.Combine(Options.Directory, "blobs");
+
+    public string PartDirectory => Path.Combine(Options.Directory, "uploads");
+
+    /// <summary>The share with this id, if <paramref name="token"/> is its capability; otherwise null.</summary>
+    public StoredFile? Find(string id, string? token)
+    {
+        var file = _catalog.Find(id);
+        return file is not null && TokenMatches(file.Token, token) && File.Exists(BlobPath(file.Sha256)) ? file : null;
+    }
+
+    public string BlobPath(string sha256) => Path.Combine(BlobDirectory, sha256[..2], sha256);
+
+    /// <summary>Handles a <c>file_offer</c>: validates it and answers the sender with an upload slot or a refusal.</summary>
+    internal void Offer(Session sender, string offeredName, string sizeText, string sha256, string targetName)
+    {
+        var name = FileNameRules.Sanitize(offeredName);
+        void Refuse(string code, string message) => sender.Send(_hub.Frame(new FileRefusedEvent(name, code, message)));
+
+        if (!long.TryParse(sizeText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size))
+        {
+            Refuse(ErrorCodes.InvalidFile, "Field 'size' must be a whole number of bytes");
+            return;
+        }
+
+        if (size > Options.MaxFileSize)
+        {
+            Refuse(ErrorCodes.FileTooLarge, $"{name} is {ByteSize.Format(size)}; files may be at most {ByteSize.Format(Options.MaxFileSize)}");
+            return;
+        }
+
+        string? expected = null;
+        if (sha256.Length > 0)
+        {
+            expected = sha256.ToLowerInvariant();
+            if (expected.Length != 64 || !expected.All(Uri.IsHexDigit))
+            {
+                Refuse(ErrorCodes.InvalidFile, "Field 'sha256' must be 64 hexadecimal digits");
+                return;
+            }
+        }
+
+        string? target = null;
+        if (targetName.Length > 0)
+        {
+            if (_hub.Find(targetName) is not { } recipient)
+            {
+                Refuse(ErrorCodes.UnknownUser, $"User '{TextSanitizer.Clean(targetName)}' is not online");
+                return;
+            }
+
+            target = recipient.Username;
+        }
+
+        var upload = new Upload(NewId(), NewToken(), sender.Username!, target, name, size, expected, _hub.Time.GetTimestamp());
+        lock (_gate)
+        {
+            if (StoredBytes + _reserved + size > Options.QuotaBytes)
+            {
+                Refuse(ErrorCodes.QuotaExceeded, $"The server's file storage is full ({ByteSize.Format(Options.QuotaBytes)}); try a smaller file or later");
+                return;
+            }
+
+            _reserved += size;
+            _uploads.Add(upload.Id, upload);
+        }
+
+        File.Create(PartPath(upload.Id)).Dispose();
+        var path = $"/files/uploads/{upload.Id}?token={upload.Token}";
+        sender.Send(_hub.Frame(new FileUploadEvent(upload.Id, name, size, _baseUrl(sender) + path, path, Options.ChunkSize)));
+        _logger.LogInformation("{User} offers {Name} ({Size}) to {Target}: upload {Id}", upload.Sender, name, ByteSize.Format(size), target ?? "everyone", upload.Id);
+    }
+
+    /// <summary>Where an upload stands (for resuming), or null when there is no such upload for this token.</summary>
+    public ChunkResult Status(string id, string? token)
+    {
+        var upload = Get(id, token);
+        return upload is null ? NotFound() : new ChunkResult(ChunkStatus.Accepted, upload.Offset, upload.Size);
+    }
+
+    /// <summary>Abandons an upload and deletes its part. False when there is no such upload for this token.</summary>
+    public bool Cancel(string id, string? token)
+    {
+        var upload = Get(id, token);
+        if (upload is null)
+        {
+            return false;
+        }
+
+        Drop(upload, "cancelled");
+        return true;
+    }
+
+    /// <summary>
+    /// Appends one chunk at <paramref name="offset"/>, which must be where the upload stands. A chunk is
+    /// all or nothing: if it breaks off, is too long or fails <paramref name="chunkSha256"/>, the part is cut
+    /// back and the client resumes from the returned offset. The last chunk completes the upload.
+    /// </summary>
+    public async Task<ChunkResult> WriteChunkAsync(string id, string? token, long offset, Stream body, string? chunkSha256, CancellationToken cancellationToken)
+    {
+        var upload = Get(id, token);
+        if (upload is null)
+        {
+            return NotFound();
+        }
+
+        lock (upload)
+        {
+            if (upload.Busy)
+            {
+                return new ChunkResult(ChunkStatus.Busy, upload.Offset, upload.Size, "Another chunk of this upload is being received");
+            }
+
+            if (offset != upload.Offset)
+            {
+                return new ChunkResult(ChunkStatus.WrongOffset, upload.Offset, upload.Size, $"Chunks must arrive in order: the next one starts at byte {upload.Offset}, not {offset}");
+            }
+
+            upload.Busy = true;
+        }
+
+        try
+        {
+            upload.Touch(_hub.Time.GetTimestamp());
+            var written = await AppendAsync(upload, body, chunkSha256, cancellationToken).ConfigureAwait(false);
+            if (written.Status != ChunkStatus.Accepted)
+            {
+                return written;
+            }
+
+            upload.Touch(_hub.Time.GetTimestamp());
+            return upload.Offset < upload.Size
+                ? new ChunkResult(ChunkStatus.Accepted, upload.Offset, upload.Size)
+                : await CompleteAsync(upload, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (upload)
+            {
+                upload.Busy = false;
+            }
+        }
+    }
+
+    /// <summary>Deletes abandoned uploads and files past their retention. Runs on a timer; public for tests and operators.</summary>
+    public void Sweep()
+    {
+        var now = _hub.Time.GetTimestamp();
+        Upload[] idle;
+        lock (_gate)
+        {
+            idle = [.. _uploads.Values.Where(u => !u.Busy && _hub.Time.GetElapsedTime(u.LastActivity, now) >= Options.UploadTimeout)];
+        }
+
+        foreach (var upload in idle)
+        {
+            Drop(upload, "abandoned");
+        }
+
+        var cutoff = _hub.Time.GetUtcNow() - Options.Retention;
+        var expired = _catalog.All.Where(f => f.SharedAt <= cutoff).ToList();
+        if (expired.Count == 0)
+        {
+            return;
+        }
+
+        _catalog.Remove([.. expired.Select(f => f.Id)]);
+        var live = _catalog.All.Select(f => f.Sha256).ToHashSet(StringComparer.Ordinal);
+        foreach (var sha in expired.Select(f => f.Sha256).Distinct().Where(s => !live.Contains(s)))
+        {
+            TryDelete(BlobPath(sha));
+        }
+
+        Interlocked.Exchange(ref _stored, ComputeStoredBytes());
+        _logger.LogInformation("Deleted {Count} shared files past their retention of {Retention}", expired.Count, Options.Retention);
+    }
+
+    public void Dispose() => _sweeper.Dispose();
+
+    private async Task<ChunkResult> AppendAsync(Upload upload, Stream body, string? chunkSha256, CancellationToken cancellationToken)
+    {
+        var start = upload.Offset;
+        var room = upload.Size - start;
+        using var hash = chunkSha256 is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[CopyBufferSize];
+        long received = 0;
+        var stream = new FileStream(PartPath(upload.Id), FileMode.Open, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
+        await using (stream.ConfigureAwait(false))
+        {
+            stream.Position = start;
+            try
+            {
+                int read;
+                while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    received += read;
+                    if (received > room || received > Options.MaxChunkSize)
+                    {
+                        stream.SetLength(start);
+                        return new ChunkResult(ChunkStatus.TooLarge, start, upload.Size, received > room
+                            ? $"The chunk goes past the end of the file ({upload.Size} bytes)"
+                            : $"Chunks may be at most {Options.MaxChunkSize} bytes");
+                    }
+
+                    hash?.AppendData(buffer, 0, read);
+                    await stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch
+            {
+                // The client went away mid-chunk: the chunk never happened, and it resumes from its start.
+                stream.SetLength(start);
+                throw;
+            }
+
+            if (hash is not null && !string.Equals(Convert.ToHexStringLower(hash.GetHashAndReset()), chunkSha256, StringComparison.OrdinalIgnoreCase))
+            {
+                stream.SetLength(start);
+                return new ChunkResult(ChunkStatus.BadChunkHash, start, upload.Size, "The chunk's SHA-256 does not match its bytes; send it again");
+            }
+
+            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        upload.Offset = start + received;
+        return new ChunkResult(ChunkStatus.Accepted, upload.Offset, upload.Size);
+    }
+
+    private async Task<ChunkResult> CompleteAsync(Upload upload, CancellationToken cancellationToken)
+    {
+        var part = PartPath(upload.Id);
+        string sha;
+        var stream = new FileStream(part, FileMode.Open, FileAccess.Read, FileShare.Read, CopyBufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using (stream.ConfigureAwait(false))
+        {
+            sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (upload.ExpectedSha256 is { } expected && expected != sha)
+        {
+            Drop(upload, "wrong SHA-256");
+            return new ChunkResult(ChunkStatus.BadFileHash, 0, upload.Size, $"The file's SHA-256 is {sha}, not the {expected} offered; the upload is discarded");
+        }
+
+        if (_hub.Find(upload.Sender) is not { } sender)
+        {
+            Drop(upload, "sender left");
+            return new ChunkResult(ChunkStatus.Gone, 0, upload.Size, $"{upload.Sender} is not in the chat any more; the file was not shared");
+        }
+
+        Session? target = null;
+        if (upload.Target is not null && (target = _hub.Find(upload.Target)) is null)
+        {
+            Drop(upload, "recipient left");
+            return new ChunkResult(ChunkStatus.Gone, 0, upload.Size, $"{upload.Target} is not online any more; the file was not sent");
+        }
+
+        var blob = BlobPath(sha);
+        Directory.CreateDirectory(Path.GetDirectoryName(blob)!);
+        lock (_gate)
+        {
+            _uploads.Remove(upload.Id);
+            _reserved -= upload.Size;
+            if (File.Exists(blob))
+            {
+                File.Delete(part); // the same bytes are stored already: keep one copy
+            }
+            else
+            {
+                File.Move(part, blob);
+                _stored += upload.Size;
+            }
+        }
+
+        var file = new StoredFile(NewId(), sha, upload.Name, upload.Size, upload.Sender, upload.Target, NewToken(), _hub.Time.GetUtcNow());
+        _catalog.Add(file);
+        var path = DownloadPath(file);
+        var url = _baseUrl(sender) + path;
+        _hub.ShareFile(sender, target, new FileSharedEvent(file.Id, file.Sender, file.Target, file.Name, file.Size, sha, url, path, file.SharedAt));
+        _logger.LogInformation("{User} shared {Name} ({Size}, sha256 {Sha}) with {Target}", file.Sender, file.Name, ByteSize.Format(file.Size), sha, file.Target ?? "everyone");
+        return new ChunkResult(ChunkStatus.Complete, upload.Size, upload.Size, null, file, url);
+    }
+
+    /// <summary>The download link's path: the id, the name (for people and for "save as"), the capability.</summary>
+    public static string DownloadPath(StoredFile file) => $"/files/{file.Id}/{Uri.EscapeDataString(file.Name)}?token={file.Token}";
+
+    private Upload? Get(string id, string? token)
+    {
+        lock (_gate)
+        {
+            return _uploads.TryGetValue(id, out var upload) && TokenMatches(upload.Token, token) ? upload : null;
+        }
+    }
+
+    private void Drop(Upload upload, string why)
+    {
+        lock (_gate)
+        {
+            if (!_uploads.Remove(upload.Id))
+            {
+                return;
+            }
+
+            _reserved -= upload.Size;
+        }
+
+        TryDelete(PartPath(upload.Id));
+        _logger.LogInformation("Upload {Id} of {Name} by {User} dropped: {Why}", upload.Id, upload.Name, upload.Sender, why);
+    }
+
+    private string PartPath(string id) => Path.Combine(PartDirectory, id + ".part");
+
+    private long ComputeStoredBytes() =>
+        Directory.EnumerateFiles(BlobDirectory, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+
+    private static ChunkResult NotFound() => new(ChunkStatus.NotFound, 0, 0, "No such upload (finished, cancelled, abandoned, or a wrong token)");
+
+    private static bool TokenMatches(string expected, string? presented) =>
+        presented is not null && CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.ASCII.GetBytes(expected), System.Text.Encoding.ASCII.GetBytes(presented));
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // A download still reading it on a system that locks open files: the next sweep tries again.
+        }
+    }
+
+    private static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+
+    private static string NewToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    private sealed class Upload(string id, string token, string sender, string? target, string name, long size, string? expectedSha256, long now)
+    {
+        private long _lastActivity = now;
+
+        public string Id { get; } = id;
+        public string Token { get; } = token;
+        public string Sender { get; } = sender;
+        public string? Target { get; } = target;
+        public string Name { get; } = name;
+        public long Size { get; } = size;
+        public string? ExpectedSha256 { get; } = expectedSha256;
+        public long Offset { get; set; }
+        public bool Busy { get; set; }
+        public long LastActivity => Interlocked.Read(ref _lastActivity);
+
+        public void Touch(long now) => Interlocked.Exchange(ref _lastActivity, now);
+    }
+}

@@ -1,0 +1,21 @@
+namespace Parley.Protocol.Events;
+
+/// <summary>
+/// A file someone shared, announced only once its bytes are stored and verified. <see cref="Target"/>
+/// is null for the room, or the recipient of a private file (both parties get the event).
+/// <see cref="Url"/> is absolute (for text-mode users and the console client); <see cref="Path"/> is
+/// the same link relative to the web port (for the browser, which is on that origin).
+/// </summary>
+public sealed record FileSharedEvent(
+    string Id,
+    string Sender,
+    string? Target,
+    string Name,
+    long Size,
+    string Sha256,
+    string Url,
+    string Path,
+    DateTimeOffset Timestamp) : ServerEvent
+{
+    public bool IsPrivate => Target is not null;
+}
