@@ -18,6 +18,7 @@ internal sealed partial class ChatApp
 
         InputSource.Start(_options.Interactive, _queue.Writer);
         var name = _options.User;
+        var retriedFresh = false;
         while (true)
         {
             name ??= await AskNameAsync();
@@ -52,6 +53,19 @@ internal sealed partial class ChatApp
                 catch (JoinRefusedException ex)
                 {
                     problem = ConnectErrors.DescribeRefusal(ex, name);
+                }
+                catch (IOException) when (!retriedFresh)
+                {
+                    // The server may have closed this connection (login timeout) a moment before we
+                    // noticed; one fresh connection settles whether joining really fails.
+                    retriedFresh = true;
+                    await _client.DisposeAsync();
+                    if ((_client = await ConnectAsync(_options.ConnectTimeout)) is null)
+                    {
+                        return ExitCodes.CannotConnect;
+                    }
+
+                    continue;
                 }
                 catch (IOException ex)
                 {
