@@ -24,5 +24,6 @@ public static class ErrorCodes
     public const string JoinRejected = "join_rejected";
     public const string AwaitingApproval = "awaiting_approval";
     public const string Muted = "muted";
+    public const string LineTimeout = "line_timeout";
     public const string TooManyConnections = "too_many_connections";
 }

@@ -44,6 +44,11 @@ internal static class ParleyWeb
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
+            if (context.Request.IsHttps)
+            {
+                // With TLS configured the web port speaks only HTTPS; tell browsers never to try plain HTTP.
+                headers.StrictTransportSecurity = "max-age=31536000";
+            }
             return next(context);
         });
 

@@ -15,7 +15,7 @@ namespace Parley.Server.Web;
 /// each connection has one receive loop (socket → parser → hub) and one send loop draining the
 /// session's bounded queue; the hub never sees the socket.
 /// </summary>
-internal sealed class WebSocketChatHandler(Hub hub, ILogger<WebSocketChatHandler> logger)
+internal sealed class WebSocketChatHandler(Hub hub, ConnectionAdmission admission, ServerOptions options, ILogger<WebSocketChatHandler> logger)
 {
     /// <summary>How long a peer has to answer our close frame before the socket is dropped.</summary>
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
@@ -30,6 +30,50 @@ internal sealed class WebSocketChatHandler(Hub hub, ILogger<WebSocketChatHandler
             return;
         }
 
+        if (!OriginPolicy.IsAllowed(context.Request, options.AllowedOrigins))
+        {
+            // Another site's page must not chat (or read the chat) with the visitor's browser.
+            logger.LogWarning("Refused WebSocket from {Remote}: origin {Origin} is not allowed", context.Connection.RemoteIpAddress, TextSanitizer.Clean(context.Request.Headers.Origin.ToString()));
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await context.Response.WriteAsync("This page's origin may not use this chat server (see --allowed-origins).\n");
+            return;
+        }
+
+        var address = context.Connection.RemoteIpAddress;
+        if (!admission.TryAdmit(address, out var refusal))
+        {
+            using var refused = await context.WebSockets.AcceptWebSocketAsync();
+            await RefuseAsync(refused, refusal!);
+            return;
+        }
+
+        try
+        {
+            await RunAsync(context);
+        }
+        finally
+        {
+            admission.Release(address);
+        }
+    }
+
+    private static async Task RefuseAsync(WebSocket socket, string refusal)
+    {
+        using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
+        try
+        {
+            var error = new OutboundFrame(new Protocol.Events.ErrorEvent(ErrorCodes.TooManyConnections, refusal), TimeZoneInfo.Utc).GetBytes(ProtocolKind.Json);
+            await socket.SendAsync(error.AsMemory(0, error.Length - 1), WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+            await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, Truncate(refusal, 120), timeout.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException)
+        {
+            // The peer is gone or slow: it was being turned away anyway.
+        }
+    }
+
+    private async Task RunAsync(HttpContext context)
+    {
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var remote = context.Connection.RemoteIpAddress is { } ip ? new IPEndPoint(ip, context.Connection.RemotePort).ToString() : "unknown";
         var session = hub.Connect("ws", remote, ProtocolKind.Json);
