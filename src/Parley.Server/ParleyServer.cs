@@ -51,6 +51,9 @@ public sealed class ParleyServer : IAsyncDisposable
 
     public string ChatLogPath => _chatLog.Path;
 
+    /// <summary>chat.log itself: whether it is failing and how many lines it lost (for operators and tests).</summary>
+    public FileChatLog ChatLog => _chatLog;
+
     public IServiceProvider Services => _app.Services;
 
     public static ParleyServer Create(ServerOptions options, Action<ILoggingBuilder>? configureLogging = null, TimeProvider? time = null)

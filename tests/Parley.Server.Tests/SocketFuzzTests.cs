@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Parley.Testing;
+using Xunit.Abstractions;
 
 namespace Parley.Server.Tests;
 
