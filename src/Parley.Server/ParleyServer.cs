@@ -148,7 +148,7 @@ public sealed class ParleyServer : IAsyncDisposable
         logger.LogInformation(
             "Parley is listening: chat on {Chat} (nc/telnet/JSON lines), web on {Web}, data in {Data}",
             _listeners.Chat?.EndPoint.ToString() ?? "off",
-            WebEndPoint is null ? "off" : (WebIsHttps ? "https://" : "http://") + WebEndPoint,
+            WebEndPoint is null ? "off" : WebEndPoint + (WebIsHttps ? " (HTTPS/WSS only)" : string.Empty),
             Path.GetFullPath(Options.DataDirectory));
         if (TlsEndPoint is { } tls)
         {

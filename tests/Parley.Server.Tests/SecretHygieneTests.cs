@@ -52,6 +52,6 @@ public sealed partial class SecretHygieneTests : IDisposable
         Assert.DoesNotContain(Password, await File.ReadAllTextAsync(Path.Combine(_data, "chat.log")), StringComparison.Ordinal);
     }
 
-    [GeneratedRegex(@"web on http://[^ ]*:(\d+)")]
+    [GeneratedRegex(@"web on [^ ]*:(\d+)")]
     private static partial Regex WebPort();
 }
