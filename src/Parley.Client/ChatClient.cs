@@ -1,10 +1,10 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Net.Security;
+using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Buffers;
-using System.IO.Pipelines;
-using System.Net.Sockets;
 using System.Threading.Channels;
 using Parley.Protocol;
 using Parley.Protocol.Events;
