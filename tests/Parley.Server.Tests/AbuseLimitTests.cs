@@ -77,6 +77,17 @@ public sealed class AbuseLimitTests
     }
 
     [Fact]
+    public async Task An_unfinished_websocket_message_times_out_too()
+    {
+        await using var server = await TestServer.StartAsync(o => o.Hub.Abuse.PartialLineTimeout = TimeSpan.FromSeconds(1));
+        await using var bob = await server.JoinTextAsync("bob");
+        await using var loris = await server.JoinWebSocketAsync("wsloris");
+        using var timeout = new CancellationTokenSource(LineClient.DefaultTimeout);
+        await loris.Socket.SendAsync("{\"type\":\"mess"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: false, timeout.Token);
+        await bob.ExpectAsync("wsloris left the chat (line timeout)");
+    }
+
+    [Fact]
     public async Task Complete_lines_keep_a_connection_alive_however_its_reads_are_split()
     {
         await using var server = await TestServer.StartAsync(o => o.Hub.Abuse.PartialLineTimeout = TimeSpan.FromSeconds(1));

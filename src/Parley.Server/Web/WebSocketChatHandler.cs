@@ -107,6 +107,7 @@ internal sealed class WebSocketChatHandler(Hub hub, ConnectionAdmission admissio
         {
             var length = 0;
             var tooLong = false;
+            long partialSince = 0;
             while (true)
             {
                 if (length == 0 && hub.Flow.IsPaused)
@@ -117,7 +118,29 @@ internal sealed class WebSocketChatHandler(Hub hub, ConnectionAdmission admissio
 
                 // Reads at most one byte past the limit, so an over-long message is noticed without being stored.
                 var space = tooLong ? buffer.AsMemory(0, Math.Min(buffer.Length, 4096)) : buffer.AsMemory(length, limit + 1 - length);
-                var result = await socket.ReceiveAsync(space, cancellationToken);
+                ValueWebSocketReceiveResult result;
+                if (length == 0 && !tooLong)
+                {
+                    partialSince = 0;
+                    result = await socket.ReceiveAsync(space, cancellationToken);
+                }
+                else
+                {
+                    // Part of a message is in: the rest must come within the line timeout (slow-loris).
+                    partialSince = partialSince == 0 ? System.Diagnostics.Stopwatch.GetTimestamp() : partialSince;
+                    using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    deadline.CancelAfter(TimeSpan.FromTicks(Math.Max(1, (hub.Options.Abuse.PartialLineTimeout - System.Diagnostics.Stopwatch.GetElapsedTime(partialSince)).Ticks)));
+                    try
+                    {
+                        result = await socket.ReceiveAsync(space, deadline.Token);
+                    }
+                    catch (Exception ex) when (ex is OperationCanceledException or WebSocketException && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                    {
+                        // A cancelled receive aborts the WebSocket, so there is no way left to say why.
+                        session.Abort("line timeout");
+                        return;
+                    }
+                }
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     return;
