@@ -147,7 +147,7 @@ public sealed class ParleyServer : IAsyncDisposable
         var logger = _app.Services.GetRequiredService<ILogger<ParleyServer>>();
         logger.LogInformation(
             "Parley is listening: chat on {Chat} (nc/telnet/JSON lines), web on {Web}, data in {Data}",
-            _listeners.Chat?.EndPoint.ToString() ?? "off",
+            _listeners.Chat?.EndPoint.ToString() ?? "off (TLS only)",
             WebEndPoint is null ? "off" : WebEndPoint + (WebIsHttps ? " (HTTPS/WSS only)" : string.Empty),
             Path.GetFullPath(Options.DataDirectory));
         if (TlsEndPoint is { } tls)
