@@ -1,6 +1,10 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
 using Parley.Protocol;
 using Parley.Protocol.Events;
@@ -19,7 +23,7 @@ public sealed class ChatClient : IAsyncDisposable
     private static readonly TimeSpan DefaultQuitTimeout = TimeSpan.FromSeconds(5);
 
     private readonly TcpClient _tcp;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly PipeReader _input;
     private readonly ChatClientOptions _options;
     private readonly Channel<ServerEvent> _events;
@@ -36,10 +40,10 @@ public sealed class ChatClient : IAsyncDisposable
     private long _skippedLines;
     private int _disposed;
 
-    private ChatClient(TcpClient tcp, string host, int port, ChatClientOptions options)
+    private ChatClient(TcpClient tcp, Stream stream, string host, int port, ChatClientOptions options)
     {
         _tcp = tcp;
-        _stream = tcp.GetStream();
+        _stream = stream;
         _options = options;
         Host = host;
         Port = port;
@@ -95,7 +99,52 @@ public sealed class ChatClient : IAsyncDisposable
             throw;
         }
 
-        return new ChatClient(tcp, host, port, options);
+        if (!options.Tls)
+        {
+            return new ChatClient(tcp, tcp.GetStream(), host, port, options);
+        }
+
+        var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false);
+        try
+        {
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = host,
+                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                    errors == SslPolicyErrors.None || (options.AllowUntrustedCertificate && certificate is not null) ||
+                    (options.PinnedFingerprint is { } pin && certificate is not null && string.Equals(Fingerprint(certificate), NormalizeFingerprint(pin), StringComparison.Ordinal)),
+            }, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            throw new TimeoutException($"No TLS handshake with {host}:{port} within {options.ConnectTimeout.TotalSeconds:0.#} s");
+        }
+        catch
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            tcp.Dispose();
+            throw;
+        }
+
+        return new ChatClient(tcp, tls, host, port, options)
+        {
+            ServerCertificateFingerprint = tls.RemoteCertificate is { } remote ? Fingerprint(remote) : null,
+        };
+    }
+
+    /// <summary>With TLS, the SHA-256 fingerprint (colon-separated hex) of the server's certificate.</summary>
+    public string? ServerCertificateFingerprint { get; private init; }
+
+    /// <summary>The SHA-256 of a certificate as colon-separated upper-case hex, as `openssl x509 -fingerprint -sha256` and the server log show it.</summary>
+    public static string Fingerprint(X509Certificate certificate) =>
+        string.Join(':', SHA256.HashData(certificate.GetRawCertData()).Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
+
+    private static string NormalizeFingerprint(string fingerprint)
+    {
+        var hex = new string([.. fingerprint.Where(Uri.IsHexDigit)]).ToUpperInvariant();
+        return string.Join(':', Enumerable.Range(0, hex.Length / 2).Select(i => hex.Substring(i * 2, 2)));
     }
 
     /// <summary>

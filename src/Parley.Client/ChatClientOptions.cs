@@ -22,4 +22,13 @@ public sealed class ChatClientOptions
 
     /// <summary>Measures ping round trips and stamps events that arrive without a timestamp.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
+
+    /// <summary>Connect with TLS (the server's --tls-port).</summary>
+    public bool Tls { get; set; }
+
+    /// <summary>Accept a certificate that does not validate (self-signed development certificates); check the fingerprint instead.</summary>
+    public bool AllowUntrustedCertificate { get; set; }
+
+    /// <summary>Accept a certificate that does not validate only if its SHA-256 fingerprint is this one (hex, colons optional).</summary>
+    public string? PinnedFingerprint { get; set; }
 }

@@ -22,6 +22,7 @@ public sealed class Hub
     private Session[] _members = [];
     private bool _stopping;
     private long _messagesTotal;
+    private readonly FloodGuard _flood;
 
     public Hub(HubOptions options, TimeProvider time, IChatLog chatLog, ILogger<Hub> logger)
     {
@@ -32,6 +33,7 @@ public sealed class Hub
         StartedAt = time.GetUtcNow();
         Commands = ChatCommands.CreateTable();
         Flow = new FlowControl(time, options.StallGrace);
+        _flood = new FloodGuard(this);
     }
 
     public HubOptions Options { get; }
@@ -490,6 +492,14 @@ public sealed class Hub
         }
     }
 
+    /// <summary>Ends a session for cause, telling the client why first.</summary>
+    internal void Disconnect(Session session, string message, string reason)
+    {
+        session.Send(Frame(new GoodbyeEvent(message)));
+        session.Close(reason);
+        _logger.LogWarning("Disconnected {Session}: {Reason}", session, reason);
+    }
+
     internal void Quit(Session session)
     {
         session.Send(Frame(new GoodbyeEvent(session.Username is null ? "Goodbye!" : $"Goodbye, {session.Username}!", "quit")));
@@ -658,23 +668,8 @@ public sealed class Hub
         return false;
     }
 
-    private bool TakeRateToken(Session session)
-    {
-        if (session.RateLimiter is not { } bucket || bucket.TryTake())
-        {
-            return true;
-        }
-
-        // Say so at most once a second, so the warnings cannot become a flood of their own.
-        var now = Time.GetTimestamp();
-        if (session.LastRateNotice == long.MinValue || Time.GetElapsedTime(session.LastRateNotice, now) >= TimeSpan.FromSeconds(1))
-        {
-            session.LastRateNotice = now;
-            SendError(session, ErrorCodes.RateLimited, $"You are sending too fast (limit {Options.RateLimit:0.##} messages per second); messages are being dropped");
-        }
-
-        return false;
-    }
+    // Escalating penalties and the per-address rate live in FloodGuard.
+    private bool TakeRateToken(Session session) => _flood.Allow(session);
 
     private void LoginTimedOut(Session session)
     {

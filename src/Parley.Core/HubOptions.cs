@@ -30,4 +30,7 @@ public sealed class HubOptions
 
     /// <summary>Whether each join waits for an operator's <see cref="Hub.Approve"/> or <see cref="Hub.Reject"/>.</summary>
     public bool ApproveJoins { get; set; }
+
+    /// <summary>Per-address connection limits and flood penalties (see docs/security.md).</summary>
+    public AbuseOptions Abuse { get; set; } = new();
 }

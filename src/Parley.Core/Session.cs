@@ -81,6 +81,8 @@ public sealed class Session
 
     internal long LastRateNotice { get; set; } = long.MinValue;
 
+    internal FloodState? Flood { get; set; }
+
     internal ITimer? LoginTimer { get; set; }
 
     /// <summary>Queues a frame. Never blocks; a full queue aborts the session and returns false.</summary>

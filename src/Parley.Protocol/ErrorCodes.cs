@@ -27,4 +27,7 @@ public static class ErrorCodes
     public const string QuotaExceeded = "quota_exceeded";
     public const string InvalidFile = "invalid_file";
     public const string FilesDisabled = "files_disabled";
+    public const string Muted = "muted";
+    public const string LineTimeout = "line_timeout";
+    public const string TooManyConnections = "too_many_connections";
 }

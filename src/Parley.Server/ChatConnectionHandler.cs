@@ -51,13 +51,26 @@ public sealed class ChatConnectionHandler(Hub hub, ServerOptions options, ILogge
             return;
         }
 
+        // When an unfinished line has been waiting since (slow-loris); 0 when there is none.
+        long partialSince = 0;
         while (!session.IsClosed)
         {
-            var result = await input.ReadAsync().ConfigureAwait(false);
+            var next = partialSince == 0
+                ? await input.ReadAsync().ConfigureAwait(false)
+                : await ReadBeforeAsync(input, partialSince).ConfigureAwait(false);
+            if (next is not { } result)
+            {
+                hub.HandleProtocolError(session, new ProtocolError(ErrorCodes.LineTimeout, $"Line not finished within {hub.Options.Abuse.PartialLineTimeout.TotalSeconds:0} seconds; closing the connection"));
+                session.Close("line timeout");
+                return;
+            }
+
             if (result.IsCanceled)
             {
                 return;
             }
+
+            var completeLines = false;
 
             var buffer = result.Buffer;
             if (!sniffed && !buffer.IsEmpty)
@@ -86,9 +99,11 @@ public sealed class ChatConnectionHandler(Hub hub, ServerOptions options, ILogge
                     continue;
                 }
 
+                completeLines = true;
                 Deliver(session, line);
             }
 
+            partialSince = buffer.IsEmpty && !framer.IsDiscarding ? 0 : (completeLines || partialSince == 0 ? System.Diagnostics.Stopwatch.GetTimestamp() : partialSince);
             if (result.IsCompleted)
             {
                 // A last line without its newline (e.g. `printf name | nc`) still counts.
@@ -102,6 +117,26 @@ public sealed class ChatConnectionHandler(Hub hub, ServerOptions options, ILogge
             }
 
             input.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    // A read that must arrive before the unfinished line's time is up; null when it did not.
+    private async Task<ReadResult?> ReadBeforeAsync(PipeReader input, long partialSince)
+    {
+        var left = hub.Options.Abuse.PartialLineTimeout - System.Diagnostics.Stopwatch.GetElapsedTime(partialSince);
+        if (left <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        using var timeout = new CancellationTokenSource(left);
+        try
+        {
+            return await input.ReadAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            return null;
         }
     }
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -22,6 +23,7 @@ public sealed class ParleyServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly Listeners _listeners;
     private readonly FileChatLog _chatLog;
+    private ILoggerFactory? _earlyLogging;
 
     private ParleyServer(WebApplication app, Listeners listeners, FileChatLog chatLog, ServerOptions options)
     {
@@ -38,11 +40,20 @@ public sealed class ParleyServer : IAsyncDisposable
     public Hub Hub { get; }
 
     /// <summary>The bound chat endpoint (the real port when 0 was asked for). Valid after start.</summary>
-    public IPEndPoint ChatEndPoint => (IPEndPoint)(_listeners.Chat ?? throw new InvalidOperationException("Not started")).EndPoint;
+    public IPEndPoint ChatEndPoint => (IPEndPoint)(_listeners.Chat ?? _listeners.Tls ?? throw new InvalidOperationException("Not started")).EndPoint;
+
+    /// <summary>The bound TLS chat endpoint, or null without TLS. Valid after start.</summary>
+    public IPEndPoint? TlsEndPoint => (IPEndPoint?)_listeners.Tls?.EndPoint;
+
+    /// <summary>Whether the web port serves HTTPS/WSS.</summary>
+    public bool WebIsHttps => Options.Tls;
 
     public IPEndPoint? WebEndPoint => (IPEndPoint?)_listeners.Web?.EndPoint;
 
     public string ChatLogPath => _chatLog.Path;
+
+    /// <summary>chat.log itself: whether it is failing and how many lines it lost (for operators and tests).</summary>
+    public FileChatLog ChatLog => _chatLog;
 
     public IServiceProvider Services => _app.Services;
 
@@ -68,12 +79,16 @@ public sealed class ParleyServer : IAsyncDisposable
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownGrace + TimeSpan.FromSeconds(1));
         var clock = time ?? TimeProvider.System;
-        var chatLog = new FileChatLog(Path.Combine(options.DataDirectory, "chat.log"), clock.LocalTimeZone);
+        // chat.log and the certificate exist before the host does, so they log through their own factory.
+        var earlyLogging = CreateEarlyLogging(configureLogging);
+        var chatLog = new FileChatLog(Path.Combine(options.DataDirectory, "chat.log"), clock.LocalTimeZone, options.ChatLog, earlyLogging.CreateLogger("Parley.ChatLog"));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.Hub);
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton<IChatLog>(chatLog);
         builder.Services.AddSingleton<Hub>();
+        var admission = new ConnectionAdmission(options.Hub.Abuse, clock);
+        builder.Services.AddSingleton(admission);
         builder.Services.AddHostedService<HubShutdownService>();
         ParleyWeb.AddServices(builder, options, chatLog, clock);
 
@@ -82,17 +97,44 @@ public sealed class ParleyServer : IAsyncDisposable
         // Chat traffic is many small writes: sending inline from the connection's write loop saves a
         // thread-pool hop per delivery (measured in docs/benchmarks.md).
         builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = options.InlineScheduling);
+        var guard = new ChatPortGuard(admission, options);
+        var certificate = options.Tls ? TlsCertificates.Load(options, earlyLogging.CreateLogger("Parley.Server.Tls")) : null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(address, options.Port, listen =>
+            if (options.Port >= 0)
             {
-                listen.UseConnectionHandler<ChatConnectionHandler>();
-                listeners.Chat = listen;
-            });
+                kestrel.Listen(address, options.Port, listen =>
+                {
+                    listen.Use(guard.Middleware(tls: false));
+                    listen.UseConnectionHandler<ChatConnectionHandler>();
+                    listeners.Chat = listen;
+                });
+            }
+
+            if (certificate is not null)
+            {
+                kestrel.Listen(address, options.TlsPort, listen =>
+                {
+                    // Admission runs before the handshake, so a flood of half-open handshakes is limited too.
+                    listen.Use(guard.Middleware(tls: true));
+                    listen.UseHttps(Https(certificate, options));
+                    listen.UseConnectionHandler<ChatConnectionHandler>();
+                    listeners.Tls = listen;
+                });
+            }
+
             if (options.WebPort >= 0)
             {
-                kestrel.Listen(address, options.WebPort, listen => listeners.Web = listen);
+                kestrel.Listen(address, options.WebPort, listen =>
+                {
+                    if (certificate is not null)
+                    {
+                        listen.UseHttps(Https(certificate, options));
+                    }
+
+                    listeners.Web = listen;
+                });
             }
         });
 
@@ -100,7 +142,7 @@ public sealed class ParleyServer : IAsyncDisposable
         app.MapGet("/healthz", (Hub hub) => Results.Json(new { status = "ok", connections = hub.ConnectionCount, users = hub.Usernames.Count }));
         ParleyWeb.Map(app);
 
-        return new ParleyServer(app, listeners, chatLog, options);
+        return new ParleyServer(app, listeners, chatLog, options) { _earlyLogging = earlyLogging };
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -109,9 +151,14 @@ public sealed class ParleyServer : IAsyncDisposable
         var logger = _app.Services.GetRequiredService<ILogger<ParleyServer>>();
         logger.LogInformation(
             "Parley is listening: chat on {Chat} (nc/telnet/JSON lines), web on {Web}, data in {Data}",
-            ChatEndPoint,
-            WebEndPoint?.ToString() ?? "off",
+            _listeners.Chat?.EndPoint.ToString() ?? "off (TLS only)",
+            WebEndPoint is null ? "off" : WebEndPoint + (WebIsHttps ? " (HTTPS/WSS only)" : string.Empty),
             Path.GetFullPath(Options.DataDirectory));
+        if (TlsEndPoint is { } tls)
+        {
+            logger.LogInformation("TLS chat on {Tls} (TLS 1.2 or later)", tls);
+        }
+
         ParleyWeb.LogAdminAccess(_app.Services, WebEndPoint);
     }
 
@@ -162,7 +209,22 @@ public sealed class ParleyServer : IAsyncDisposable
     {
         await _app.DisposeAsync().ConfigureAwait(false);
         await _chatLog.DisposeAsync().ConfigureAwait(false);
+        _earlyLogging?.Dispose();
     }
+
+    private static HttpsConnectionAdapterOptions Https(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, ServerOptions options) => new()
+    {
+        ServerCertificate = certificate,
+        SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13,
+        HandshakeTimeout = options.TlsHandshakeTimeout,
+    };
+
+    private static ILoggerFactory CreateEarlyLogging(Action<ILoggingBuilder>? configureLogging) =>
+        LoggerFactory.Create(configureLogging ?? (l => l.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        })));
 
     private static IPAddress ResolveAddress(string host)
     {
@@ -185,5 +247,7 @@ public sealed class ParleyServer : IAsyncDisposable
         public ListenOptions? Chat { get; set; }
 
         public ListenOptions? Web { get; set; }
+
+        public ListenOptions? Tls { get; set; }
     }
 }

@@ -34,4 +34,39 @@ public sealed class ServerOptions
 
     /// <summary>File sharing; its directory is DataDirectory/files unless set. Off when the web port is off.</summary>
     public FileTransferOptions Files { get; set; } = new() { Directory = "" };
+
+    /// <summary>
+    /// Turns TLS on: chat over TLS on <see cref="TlsPort"/> and HTTPS/WSS (only) on the web port. Set by
+    /// `--tls`, or implied by a certificate file.
+    /// </summary>
+    public bool Tls { get; set; }
+
+    /// <summary>The TLS chat port; 0 picks a free one (see <see cref="ParleyServer.TlsEndPoint"/>). Used only with <see cref="Tls"/>.</summary>
+    public int TlsPort { get; set; } = 5556;
+
+    /// <summary>PEM certificate (chain); null means a self-signed one generated in the data directory.</summary>
+    public string? TlsCertificatePath { get; set; }
+
+    /// <summary>PEM private key for <see cref="TlsCertificatePath"/>; null when the key is in the certificate file.</summary>
+    public string? TlsKeyPath { get; set; }
+
+    /// <summary>A client that has not finished the TLS handshake by then is dropped (slow-loris).</summary>
+    public TimeSpan TlsHandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Origins (scheme://host[:port]) whose pages may open the WebSocket, besides the server's own;
+    /// "*" allows any. Requests without an Origin header (non-browser clients) are always allowed.
+    /// </summary>
+    public IReadOnlyList<string> AllowedOrigins { get; set; } = [];
+
+    /// <summary>TCP keepalive on chat connections: idle time before the first probe; null leaves the OS default (2 h on Linux).</summary>
+    public TimeSpan? KeepAliveIdle { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Interval between keepalive probes; with <see cref="KeepAliveProbes"/> unanswered ones the peer is declared dead.</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    public int KeepAliveProbes { get; set; } = 3;
+
+    /// <summary>chat.log rotation (by size and by day, keeping N files).</summary>
+    public ChatLogRotation ChatLog { get; set; } = new();
 }

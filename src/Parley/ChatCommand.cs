@@ -32,18 +32,25 @@ internal static class ChatCommand
 
         var downloads = new Option<string>("--download-dir") { Description = "Where accepted files are saved (never overwriting: 'report (1).pdf')", DefaultValueFactory = _ => "received_files" };
         var autoAccept = new Option<bool>("--auto-accept") { Description = "Save every file shared with you without waiting for /accept ID" };
+        var tls = new Option<bool>("--tls") { Description = "Connect over TLS (the server's --tls-port; PORT defaults to 5556)" };
+        var insecure = new Option<bool>("--insecure") { Description = "With --tls: accept a certificate that does not validate (self-signed); compare the fingerprint shown with the server's log" };
+        var fingerprint = new Option<string?>("--fingerprint") { Description = "With --tls: accept a certificate that does not validate only if its SHA-256 fingerprint is this one" };
 
         var command = new Command("chat", "Chat from the terminal. Type /help once connected. Reads lines from standard input when it is a pipe or a file, and exits once the server has confirmed the last one.")
         {
-            host, port, user, noColor, reconnect, downloads, autoAccept,
+            host, port, user, noColor, reconnect, downloads, autoAccept, tls, insecure, fingerprint,
         };
 
         command.SetAction(async (parse, _) =>
         {
             var inputIsTerminal = !Console.IsInputRedirected;
             var outputIsTerminal = !Console.IsOutputRedirected;
-            var options = new ChatOptions(parse.GetValue(host)!, parse.GetValue(port))
+            var useTls = parse.GetValue(tls) || parse.GetValue(insecure) || parse.GetValue(fingerprint) is not null;
+            var options = new ChatOptions(parse.GetValue(host)!, useTls && parse.GetResult(port) is null or { Implicit: true } ? 5556 : parse.GetValue(port))
             {
+                Tls = useTls,
+                Insecure = parse.GetValue(insecure),
+                Fingerprint = parse.GetValue(fingerprint),
                 User = parse.GetValue(user),
                 Reconnect = parse.GetValue(reconnect),
                 Interactive = inputIsTerminal && outputIsTerminal,

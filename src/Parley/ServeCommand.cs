@@ -27,11 +27,29 @@ internal static class ServeCommand
         var filesQuota = new Option<string>("--files-quota") { Description = "Total size of stored files plus uploads in progress (e.g. 10GiB)", DefaultValueFactory = _ => "10GiB" };
         var fileRetention = new Option<string>("--file-retention") { Description = "How long shared files stay downloadable (e.g. 7d, 12h)", DefaultValueFactory = _ => "7d" };
         var publicUrl = new Option<string?>("--public-url") { Description = "The web port's address as users reach it (e.g. https://chat.example.org), for file links; default: the address each client connected to" };
+        var tls = new Option<bool>("--tls") { Description = "Serve chat over TLS on --tls-port and the web port over HTTPS/WSS only; without --tls-cert a self-signed certificate is made in the data directory" };
+        var tlsPort = new Option<int>("--tls-port") { Description = "TLS chat port (with --tls); --port -1 turns the plain one off", DefaultValueFactory = _ => defaults.TlsPort };
+        var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate file (implies --tls)" };
+        var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key file for --tls-cert (if not in the certificate file)" };
+        var allowedOrigins = new Option<string?>("--allowed-origins") { Description = "Comma-separated origins (https://host:port) whose pages may open the WebSocket besides this server's own; * for any" };
+        var maxPerIp = new Option<int>("--max-connections-per-ip") { Description = "Chat/WebSocket connections open at once from one address (0: no limit)", DefaultValueFactory = _ => defaults.Hub.Abuse.MaxConnectionsPerIp };
+        var newPerIp = new Option<int>("--max-new-connections-per-ip") { Description = "New connections a minute from one address (0: no limit)", DefaultValueFactory = _ => defaults.Hub.Abuse.MaxNewConnectionsPerIpPerMinute };
+        var limitLoopback = new Option<bool>("--limit-loopback") { Description = "Apply the per-address limits to 127.0.0.1/::1 too (exempt by default)" };
+        var ipRate = new Option<double>("--ip-rate-limit") { Description = "Messages per second from one address over all its connections (burst: twice that); 0: off", DefaultValueFactory = _ => defaults.Hub.Abuse.IpRateLimit };
+        var floodStrikes = new Option<int>("--flood-strikes") { Description = "Dropped over-rate messages that earn a mute; as many again, a disconnect", DefaultValueFactory = _ => defaults.Hub.Abuse.FloodStrikes };
+        var floodMute = new Option<int>("--flood-mute") { Description = "Seconds a flooder is muted", DefaultValueFactory = _ => (int)defaults.Hub.Abuse.FloodMute.TotalSeconds };
+        var lineTimeout = new Option<int>("--line-timeout") { Description = "Seconds a connection may hold an unfinished line before it is closed", DefaultValueFactory = _ => (int)defaults.Hub.Abuse.PartialLineTimeout.TotalSeconds };
+        var keepAlive = new Option<int>("--keepalive") { Description = "Seconds of silence before TCP keepalive probes a chat connection (then 3 probes 10 s apart); 0: OS default", DefaultValueFactory = _ => (int)defaults.KeepAliveIdle!.Value.TotalSeconds };
+        var logMaxMb = new Option<int>("--log-max-mb") { Description = "Rotate chat.log when it would pass this many MiB (0: never by size)", DefaultValueFactory = _ => (int)(defaults.ChatLog.MaxBytes / (1024 * 1024)) };
+        var logDaily = new Option<bool>("--log-daily") { Description = "Rotate chat.log at the first line of each new day", DefaultValueFactory = _ => defaults.ChatLog.Daily };
+        var logKeep = new Option<int>("--log-keep") { Description = "Rotated chat.log files to keep (chat.log.1 ... chat.log.N)", DefaultValueFactory = _ => defaults.ChatLog.Keep };
         var config = new Option<string?>("--config") { Description = "JSON settings file (keys are the option names, e.g. \"max-clients\"); default ./parley.json if present" };
 
         var command = new Command("serve", "Run the chat server. Settings also come from PARLEY_* environment variables (e.g. PARLEY_MAX_CLIENTS) and the config file.")
         {
-            portArgument, port, host, webPort, data, maxClients, rateLimit, motd, logPrivate, loginTimeout, adminToken, approveJoins, maxFileSize, filesQuota, fileRetention, publicUrl, config,
+            portArgument, port, host, webPort, data, maxClients, rateLimit, motd, logPrivate, loginTimeout, adminToken, approveJoins, maxFileSize, filesQuota, fileRetention, publicUrl,
+            tls, tlsPort, tlsCert, tlsKey, allowedOrigins, maxPerIp, newPerIp, limitLoopback, ipRate, floodStrikes, floodMute, lineTimeout, keepAlive,
+            logMaxMb, logDaily, logKeep, config,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -63,6 +81,28 @@ internal static class ServeCommand
                         LogPrivate = settings.Get(logPrivate),
                         LoginTimeout = TimeSpan.FromSeconds(settings.Get(loginTimeout)),
                         ApproveJoins = settings.Get(approveJoins),
+                        Abuse = new AbuseOptions
+                        {
+                            MaxConnectionsPerIp = settings.Get(maxPerIp),
+                            MaxNewConnectionsPerIpPerMinute = settings.Get(newPerIp),
+                            ExemptLoopback = !settings.Get(limitLoopback),
+                            IpRateLimit = settings.Get(ipRate),
+                            FloodStrikes = settings.Get(floodStrikes),
+                            FloodMute = TimeSpan.FromSeconds(settings.Get(floodMute)),
+                            PartialLineTimeout = TimeSpan.FromSeconds(settings.Get(lineTimeout)),
+                        },
+                    },
+                    Tls = settings.Get(tls) || settings.Get(tlsCert) is not null,
+                    TlsPort = settings.Get(tlsPort),
+                    TlsCertificatePath = settings.Get(tlsCert),
+                    TlsKeyPath = settings.Get(tlsKey),
+                    AllowedOrigins = settings.Get(allowedOrigins)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
+                    KeepAliveIdle = settings.Get(keepAlive) > 0 ? TimeSpan.FromSeconds(settings.Get(keepAlive)) : null,
+                    ChatLog = new ChatLogRotation
+                    {
+                        MaxBytes = settings.Get(logMaxMb) * 1024L * 1024,
+                        Daily = settings.Get(logDaily),
+                        Keep = settings.Get(logKeep),
                     },
                 };
                 Validate(options);
@@ -73,7 +113,18 @@ internal static class ServeCommand
                 return 2;
             }
 
-            await using var server = ParleyServer.Create(options);
+            ParleyServer created;
+            try
+            {
+                created = ParleyServer.Create(options);
+            }
+            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync($"parley serve: cannot set up TLS: {ex.Message}");
+                return 2;
+            }
+
+            await using var server = created;
 
             // Operator commands only when a person is at the terminal; with no stdin (CI, services) the server just runs.
             if (!Console.IsInputRedirected)
@@ -98,9 +149,39 @@ internal static class ServeCommand
 
     private static void Validate(ServerOptions options)
     {
-        if (options.Port is < 0 or > 65535)
+        if (options.Port is < -1 or > 65535 || (options.Port == -1 && !options.Tls))
         {
-            throw new ArgumentException($"--port must be between 0 and 65535, not {options.Port}");
+            throw new ArgumentException($"--port must be between 0 and 65535 (or -1 with --tls), not {options.Port}");
+        }
+
+        if (options.TlsPort is < 0 or > 65535)
+        {
+            throw new ArgumentException($"--tls-port must be between 0 and 65535, not {options.TlsPort}");
+        }
+
+        if (options.TlsCertificatePath is { } cert && !File.Exists(cert))
+        {
+            throw new ArgumentException($"--tls-cert: no such file: {cert}");
+        }
+
+        if (options.TlsKeyPath is { } key && !File.Exists(key))
+        {
+            throw new ArgumentException($"--tls-key: no such file: {key}");
+        }
+
+        if (options.Hub.Abuse.MaxConnectionsPerIp < 0 || options.Hub.Abuse.MaxNewConnectionsPerIpPerMinute < 0 || options.Hub.Abuse.IpRateLimit < 0 || options.Hub.Abuse.FloodStrikes < 0)
+        {
+            throw new ArgumentException("per-address limits and --flood-strikes must be 0 (off) or more");
+        }
+
+        if (options.Hub.Abuse.PartialLineTimeout <= TimeSpan.Zero || options.Hub.Abuse.FloodMute <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("--line-timeout and --flood-mute must be at least 1 second");
+        }
+
+        if (options.ChatLog.MaxBytes < 0 || options.ChatLog.Keep < 1)
+        {
+            throw new ArgumentException("--log-max-mb must be 0 or more and --log-keep at least 1");
         }
 
         if (options.WebPort is < -1 or > 65535)

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Logging;
 
 namespace Parley.Core.Tests;
 
@@ -118,18 +119,81 @@ public sealed class FileChatLogTests : IDisposable
     }
 
     [Fact]
-    public async Task When_the_disk_is_full_flushing_fails_instead_of_hanging()
+    public async Task When_the_disk_is_full_lines_are_counted_lost_and_flushing_still_completes()
     {
         // /dev/full accepts the open and fails every write with ENOSPC, as a full disk does.
-        // Shutdown awaits FlushAsync, so a flush that never completes would hang the server.
-        var log = new FileChatLog("/dev/full", TimeZoneInfo.Utc);
+        // Shutdown awaits FlushAsync, so a flush that never completes would hang the server; a flush
+        // that throws would stop chat, so the log reports once and goes on without the file.
+        var logger = new ListLogger();
+        var log = new FileChatLog("/dev/full", TimeZoneInfo.Utc, logger: logger);
         log.Write(At, "lost");
 
-        await Assert.ThrowsAsync<IOException>(() => log.FlushAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+        await log.FlushAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(log.IsFailing);
         log.Write(At, "also lost");
-        await Assert.ThrowsAsync<IOException>(() => log.FlushAsync().WaitAsync(TimeSpan.FromSeconds(10)));
-        await Assert.ThrowsAsync<IOException>(async () => await log.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        await log.FlushAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        await log.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(2, log.LostLines);
+        var error = Assert.Single(logger.Messages);
+        Assert.Contains("cannot write /dev/full", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_torn_last_line_left_by_a_crash_is_cut_off_when_the_log_reopens()
+    {
+        var path = Path.Combine(_directory, "chat.log");
+        Directory.CreateDirectory(_directory);
+        await File.WriteAllTextAsync(path, "2026-11-22 14:30:24 whole\n2026-11-22 14:30:25 tor");
+
+        await using (var log = new FileChatLog(path, TimeZoneInfo.Utc))
+        {
+            log.Write(At, "next");
+        }
+
+        Assert.Equal("2026-11-22 14:30:24 whole\n2026-11-22 14:30:25 next\n", await File.ReadAllTextAsync(path));
+    }
+
+    [Fact]
+    public async Task Rotates_by_size_keeping_the_newest_files()
+    {
+        var path = Path.Combine(_directory, "chat.log");
+        var rotation = new ChatLogRotation { MaxBytes = 100, Daily = false, Keep = 2 };
+        await using (var log = new FileChatLog(path, TimeZoneInfo.Utc, rotation))
+        {
+            // Each line is 20 + 20 + 1 = 41 bytes, so two fit in 100 and the third starts a new file.
+            for (var i = 0; i < 8; i++)
+            {
+                log.Write(At, $"line {i:00} xxxxxxxxxxxx");
+            }
+        }
+
+        Assert.Equal(["line 06", "line 07"], Contents(path));
+        Assert.Equal(["line 04", "line 05"], Contents(path + ".1"));
+        Assert.Equal(["line 02", "line 03"], Contents(path + ".2"));
+        Assert.False(File.Exists(path + ".3"));
+        Assert.All(Directory.GetFiles(_directory), f => Assert.True(new FileInfo(f).Length <= 100));
+    }
+
+    [Fact]
+    public async Task Rotates_on_the_first_line_of_a_new_local_day()
+    {
+        var path = Path.Combine(_directory, "chat.log");
+        var zone = TimeZoneInfo.CreateCustomTimeZone("Test+02", TimeSpan.FromHours(2), "Test+02", "Test+02");
+        var rotation = new ChatLogRotation { MaxBytes = 0, Daily = true, Keep = 5 };
+        var lateEvening = new DateTimeOffset(2026, 11, 22, 21, 59, 0, TimeSpan.Zero); // 23:59 local
+        await using (var log = new FileChatLog(path, zone, rotation))
+        {
+            log.Write(lateEvening, "before midnight");
+            log.Write(lateEvening.AddSeconds(59), "still the 22nd");
+            log.Write(lateEvening.AddMinutes(1), "the 23rd");
+        }
+
+        Assert.Equal(["2026-11-23 00:00:00 the 23rd"], File.ReadAllLines(path));
+        Assert.Equal(["2026-11-22 23:59:00 before midnight", "2026-11-22 23:59:59 still the 22nd"], File.ReadAllLines(path + ".1"));
+    }
+
+    private static string[] Contents(string path) => [.. File.ReadAllLines(path).Select(l => l[20..27])];
 
     // The log holds the file open for writing; read it the way `tail` would.
     private static async Task<string> ReadSharedAsync(string path)
@@ -137,5 +201,23 @@ public sealed class FileChatLogTests : IDisposable
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         using var reader = new StreamReader(stream, Encoding.UTF8);
         return await reader.ReadToEndAsync();
+    }
+
+    private sealed class ListLogger : ILogger
+    {
+        public List<string> Messages { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (Messages)
+            {
+                Messages.Add(formatter(state, exception));
+            }
+        }
     }
 }

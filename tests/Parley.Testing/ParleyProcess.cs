@@ -69,6 +69,7 @@ public sealed partial class ParleyProcess : IAsyncDisposable
             info.Environment[key] = value;
         }
 
+        EnsureSigIntIsDelivered();
         return new ParleyProcess(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start"));
     }
 
@@ -152,6 +153,27 @@ public sealed partial class ParleyProcess : IAsyncDisposable
 
         _lines.Writer.TryWrite(line);
     }
+
+    // A test run started as a background job of a non-interactive shell has SIGINT ignored, and
+    // children inherit that: the servers we start would never see Ctrl+C. Restore the default once.
+    private static void EnsureSigIntIsDelivered()
+    {
+        if (!OperatingSystem.IsLinux() || Interlocked.Exchange(ref s_sigIntChecked, 1) == 1)
+        {
+            return;
+        }
+
+        var ignored = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        if (ignored is not null && (Convert.ToUInt64(ignored[7..].Trim(), 16) & (1UL << (SigInt - 1))) != 0)
+        {
+            _ = SetSignal(SigInt, IntPtr.Zero); // SIG_DFL
+        }
+    }
+
+    private static int s_sigIntChecked;
+
+    [LibraryImport("libc", EntryPoint = "signal")]
+    private static partial IntPtr SetSignal(int signal, IntPtr handler);
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);

@@ -8,10 +8,13 @@ namespace Parley.Testing;
 /// <summary>A real Parley server on ephemeral loopback ports with its own temporary data directory.</summary>
 public sealed class TestServer : IAsyncDisposable
 {
-    private TestServer(ParleyServer server, string dataDirectory)
+    private readonly bool _ownsData;
+
+    private TestServer(ParleyServer server, string dataDirectory, bool ownsData)
     {
         Server = server;
         DataDirectory = dataDirectory;
+        _ownsData = ownsData;
     }
 
     public ParleyServer Server { get; }
@@ -22,16 +25,20 @@ public sealed class TestServer : IAsyncDisposable
 
     public IPEndPoint ChatEndPoint => new(IPAddress.Loopback, Server.ChatEndPoint.Port);
 
-    public Uri WebUri => new($"http://127.0.0.1:{Server.WebEndPoint!.Port}/");
+    public Uri WebUri => new($"{(Server.WebIsHttps ? "https" : "http")}://127.0.0.1:{Server.WebEndPoint!.Port}/");
+
+    /// <summary>The TLS chat endpoint (only when started with TLS).</summary>
+    public IPEndPoint TlsEndPoint => new(IPAddress.Loopback, (Server.TlsEndPoint ?? throw new InvalidOperationException("TLS is off")).Port);
 
     public string ChatLogPath => Server.ChatLogPath;
 
     /// <summary>The token for /admin and /api/ (generated unless the test configured one).</summary>
     public string AdminToken => Server.AdminToken;
 
-    public static async Task<TestServer> StartAsync(Action<ServerOptions>? configure = null, TimeProvider? time = null)
+    /// <summary>Starts a server; a given <paramref name="dataDirectory"/> is kept afterwards (for restart tests), a generated one deleted.</summary>
+    public static async Task<TestServer> StartAsync(Action<ServerOptions>? configure = null, TimeProvider? time = null, string? dataDirectory = null)
     {
-        var data = Path.Combine(Path.GetTempPath(), "parley-test-" + Guid.NewGuid().ToString("N"));
+        var data = dataDirectory ?? Path.Combine(Path.GetTempPath(), "parley-test-" + Guid.NewGuid().ToString("N"));
         var options = new ServerOptions
         {
             Host = "127.0.0.1",
@@ -43,7 +50,7 @@ public sealed class TestServer : IAsyncDisposable
         configure?.Invoke(options);
         var server = ParleyServer.Create(options, logging => logging.SetMinimumLevel(LogLevel.Warning), time);
         await server.StartAsync().ConfigureAwait(false);
-        return new TestServer(server, data);
+        return new TestServer(server, data, ownsData: dataDirectory is null);
     }
 
     /// <summary>A raw line client connected to the chat port.</summary>
@@ -91,6 +98,11 @@ public sealed class TestServer : IAsyncDisposable
     {
         await Server.StopAsync().ConfigureAwait(false);
         await Server.DisposeAsync().ConfigureAwait(false);
+        if (!_ownsData)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

@@ -45,7 +45,20 @@ internal static class FileEndpoints
             return; // no web port, nowhere for the bytes to go: offers are answered with files_disabled
         }
 
-        app.Services.GetRequiredService<Hub>().Files = app.Services.GetRequiredService<FileTransfers>();
+        FileTransfers transfers;
+        try
+        {
+            transfers = app.Services.GetRequiredService<FileTransfers>();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A read-only or full data directory must not stop the chat: only file sharing goes.
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Parley.Server.Files")
+                .LogError("File sharing is off: cannot use {Directory}: {Error}", options.Files.Directory, ex.Message);
+            return;
+        }
+
+        app.Services.GetRequiredService<Hub>().Files = transfers;
         app.MapGet("/files/uploads/{id}", (string id, HttpContext context, FileTransfers files) => Reply(files.Status(id, Token(context))));
         app.MapPut("/files/uploads/{id}", UploadChunkAsync);
         app.MapDelete("/files/uploads/{id}", (string id, HttpContext context, FileTransfers files) =>

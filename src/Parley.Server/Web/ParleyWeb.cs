@@ -45,6 +45,11 @@ internal static class ParleyWeb
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
+            if (context.Request.IsHttps)
+            {
+                // With TLS configured the web port speaks only HTTPS; tell browsers never to try plain HTTP.
+                headers.StrictTransportSecurity = "max-age=31536000";
+            }
             return next(context);
         });
 
@@ -72,7 +77,8 @@ internal static class ParleyWeb
         }
 
         var host = web.Address.Equals(IPAddress.Any) || web.Address.Equals(IPAddress.IPv6Any) ? "127.0.0.1" : web.Address.ToString();
-        var url = $"http://{(web.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{web.Port}/admin";
+        var scheme = services.GetRequiredService<ServerOptions>().Tls ? "https" : "http";
+        var url = $"{scheme}://{(web.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{web.Port}/admin";
         if (auth.Generated)
         {
             logger.LogInformation("Admin token (generated; set --admin-token to choose one): {Token}  Admin page: {Url}?token={Token}", auth.Token, url, auth.Token);

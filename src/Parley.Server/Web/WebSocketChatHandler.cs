@@ -15,7 +15,7 @@ namespace Parley.Server.Web;
 /// each connection has one receive loop (socket → parser → hub) and one send loop draining the
 /// session's bounded queue; the hub never sees the socket.
 /// </summary>
-internal sealed class WebSocketChatHandler(Hub hub, ILogger<WebSocketChatHandler> logger)
+internal sealed class WebSocketChatHandler(Hub hub, ConnectionAdmission admission, ServerOptions options, ILogger<WebSocketChatHandler> logger)
 {
     /// <summary>How long a peer has to answer our close frame before the socket is dropped.</summary>
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
@@ -30,6 +30,50 @@ internal sealed class WebSocketChatHandler(Hub hub, ILogger<WebSocketChatHandler
             return;
         }
 
+        if (!OriginPolicy.IsAllowed(context.Request, options.AllowedOrigins))
+        {
+            // Another site's page must not chat (or read the chat) with the visitor's browser.
+            logger.LogWarning("Refused WebSocket from {Remote}: origin {Origin} is not allowed", context.Connection.RemoteIpAddress, TextSanitizer.Clean(context.Request.Headers.Origin.ToString()));
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await context.Response.WriteAsync("This page's origin may not use this chat server (see --allowed-origins).\n");
+            return;
+        }
+
+        var address = context.Connection.RemoteIpAddress;
+        if (!admission.TryAdmit(address, out var refusal))
+        {
+            using var refused = await context.WebSockets.AcceptWebSocketAsync();
+            await RefuseAsync(refused, refusal!);
+            return;
+        }
+
+        try
+        {
+            await RunAsync(context);
+        }
+        finally
+        {
+            admission.Release(address);
+        }
+    }
+
+    private static async Task RefuseAsync(WebSocket socket, string refusal)
+    {
+        using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
+        try
+        {
+            var error = new OutboundFrame(new Protocol.Events.ErrorEvent(ErrorCodes.TooManyConnections, refusal), TimeZoneInfo.Utc).GetBytes(ProtocolKind.Json);
+            await socket.SendAsync(error.AsMemory(0, error.Length - 1), WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+            await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, Truncate(refusal, 120), timeout.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException)
+        {
+            // The peer is gone or slow: it was being turned away anyway.
+        }
+    }
+
+    private async Task RunAsync(HttpContext context)
+    {
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var remote = context.Connection.RemoteIpAddress is { } ip ? new IPEndPoint(ip, context.Connection.RemotePort).ToString() : "unknown";
         var session = hub.Connect("ws", remote, ProtocolKind.Json);
@@ -64,6 +108,7 @@ internal sealed class WebSocketChatHandler(Hub hub, ILogger<WebSocketChatHandler
         {
             var length = 0;
             var tooLong = false;
+            long partialSince = 0;
             while (true)
             {
                 if (length == 0 && hub.Flow.IsPaused)
@@ -74,7 +119,29 @@ internal sealed class WebSocketChatHandler(Hub hub, ILogger<WebSocketChatHandler
 
                 // Reads at most one byte past the limit, so an over-long message is noticed without being stored.
                 var space = tooLong ? buffer.AsMemory(0, Math.Min(buffer.Length, 4096)) : buffer.AsMemory(length, limit + 1 - length);
-                var result = await socket.ReceiveAsync(space, cancellationToken);
+                ValueWebSocketReceiveResult result;
+                if (length == 0 && !tooLong)
+                {
+                    partialSince = 0;
+                    result = await socket.ReceiveAsync(space, cancellationToken);
+                }
+                else
+                {
+                    // Part of a message is in: the rest must come within the line timeout (slow-loris).
+                    partialSince = partialSince == 0 ? System.Diagnostics.Stopwatch.GetTimestamp() : partialSince;
+                    using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    deadline.CancelAfter(TimeSpan.FromTicks(Math.Max(1, (hub.Options.Abuse.PartialLineTimeout - System.Diagnostics.Stopwatch.GetElapsedTime(partialSince)).Ticks)));
+                    try
+                    {
+                        result = await socket.ReceiveAsync(space, deadline.Token);
+                    }
+                    catch (Exception ex) when (ex is OperationCanceledException or WebSocketException && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                    {
+                        // A cancelled receive aborts the WebSocket, so there is no way left to say why.
+                        session.Abort("line timeout");
+                        return;
+                    }
+                }
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     return;

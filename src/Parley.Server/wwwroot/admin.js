@@ -11,7 +11,7 @@
   const params = new URLSearchParams(location.search);
   let token = params.get('token');
   if (token) {
-    document.cookie = `${COOKIE}=${encodeURIComponent(token)}; path=/admin; samesite=strict`;
+    document.cookie = `${COOKIE}=${encodeURIComponent(token)}; path=/admin; samesite=strict${location.protocol === 'https:' ? '; secure' : ''}`;
     history.replaceState(null, '', '/admin');
   } else {
     const match = document.cookie.split('; ').find((c) => c.startsWith(`${COOKIE}=`));

@@ -89,7 +89,14 @@ internal sealed partial class ChatApp
     {
         try
         {
-            return await ChatClient.ConnectAsync(_options.Host, _options.Port, new ChatClientOptions { ConnectTimeout = timeout }, _interrupt.Token);
+            var client = await ChatClient.ConnectAsync(_options.Host, _options.Port, ClientOptions(timeout), _interrupt.Token);
+            if (client.ServerCertificateFingerprint is { } fingerprint)
+            {
+                // Shown every time, so a user of --insecure can compare it with the one in the server's log.
+                await _errors.WriteLineAsync($"parley chat: TLS to {_options.Host}:{_options.Port}, server certificate SHA-256 fingerprint {fingerprint}");
+            }
+
+            return client;
         }
         catch (Exception ex) when (ConnectErrors.IsConnectError(ex))
         {
@@ -188,13 +195,21 @@ internal sealed partial class ChatApp
         Print(Tone.System, $"Reconnecting in {delay.TotalSeconds:0.0} s (attempt {_backoff.Attempt}; Ctrl+C to give up)...");
     }
 
+    private ChatClientOptions ClientOptions(TimeSpan timeout) => new()
+    {
+        ConnectTimeout = timeout,
+        Tls = _options.Tls,
+        AllowUntrustedCertificate = _options.Insecure,
+        PinnedFingerprint = _options.Fingerprint,
+    };
+
     private async Task ReconnectAsync()
     {
         _reconnectAt = null;
         ChatClient? client = null;
         try
         {
-            client = await ChatClient.ConnectAsync(_options.Host, _options.Port, new ChatClientOptions { ConnectTimeout = TimeSpan.FromSeconds(5) }, _interrupt.Token);
+            client = await ChatClient.ConnectAsync(_options.Host, _options.Port, ClientOptions(TimeSpan.FromSeconds(5)), _interrupt.Token);
             var welcome = await client.JoinAsync(_name!, _interrupt.Token);
             _client = client;
             _backoff.Reset();

@@ -7,6 +7,13 @@ internal sealed record ChatOptions(string Host, int Port)
 
     public bool Reconnect { get; init; }
 
+    /// <summary>Connect over TLS; <see cref="Insecure"/> accepts any certificate, <see cref="Fingerprint"/> only the pinned one.</summary>
+    public bool Tls { get; init; }
+
+    public bool Insecure { get; init; }
+
+    public string? Fingerprint { get; init; }
+
     /// <summary>Standard input and output are both a terminal: the line editor runs.</summary>
     public bool Interactive { get; init; }
 

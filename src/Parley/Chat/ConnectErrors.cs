@@ -7,7 +7,7 @@ namespace Parley.Cli.Chat;
 /// <summary>One plain sentence for each way connecting or joining can fail, saying what to do about it.</summary>
 internal static class ConnectErrors
 {
-    public static bool IsConnectError(Exception ex) => ex is SocketException or TimeoutException or IOException;
+    public static bool IsConnectError(Exception ex) => ex is SocketException or TimeoutException or IOException or System.Security.Authentication.AuthenticationException;
 
     public static string Describe(Exception ex, string host, int port) => ex switch
     {
@@ -19,6 +19,7 @@ internal static class ConnectErrors
             $"cannot connect to {host}:{port}: the host cannot be reached from this network.",
         SocketException e => $"cannot connect to {host}:{port}: {e.Message}",
         TimeoutException => $"cannot connect to {host}:{port}: no answer. Is the address right, and is a firewall in the way?",
+        System.Security.Authentication.AuthenticationException => $"TLS with {host}:{port} failed: {ex.Message} If the server uses a self-signed certificate, add --insecure (and compare the fingerprint it shows with the server's log) or --fingerprint SHA256.",
         _ => $"cannot connect to {host}:{port}: {ex.Message}",
     };
 

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Parley.Testing;
+
+namespace Parley.Server.Tests;
+
+/// <summary>
+/// The data directory on a tiny tmpfs (we run as root in CI), so a full disk and a read-only mount
+/// are real: chat must go on, chat.log must say so once and must never hold a torn line.
+/// </summary>
+public sealed partial class DataDirectoryFaultTests : IAsyncLifetime
+{
+    private readonly string _mount = Path.Combine(Path.GetTempPath(), "parley-fs-" + Guid.NewGuid().ToString("N"));
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_mount);
+        await RunAsync("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", _mount);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await RunAsync("umount", _mount);
+        Directory.Delete(_mount);
+    }
+
+    [Fact]
+    public async Task A_full_disk_drops_chat_log_lines_but_not_chat_and_writing_resumes_when_space_returns()
+    {
+        await using var server = await TestServer.StartAsync(dataDirectory: _mount);
+        await using var alice = await server.JoinTextAsync("alice");
+        await using var bob = await server.JoinTextAsync("bob");
+        await alice.SendLineAsync("before the disk fills");
+        await bob.ExpectAsync("alice: before the disk fills");
+        await server.Server.ChatLog.FlushAsync();
+
+        var filler = Path.Combine(_mount, "filler");
+        await FillAsync(filler);
+        var line = new string('x', 2000);
+        for (var i = 0; i < 200 && !server.Server.ChatLog.IsFailing; i++)
+        {
+            await alice.SendLineAsync($"{i} {line}");
+            await bob.ExpectAsync($"alice: {i} ");
+            await server.Server.ChatLog.FlushAsync();
+        }
+
+        Assert.True(server.Server.ChatLog.IsFailing, "chat.log never noticed the full disk");
+        Assert.True(server.Server.ChatLog.LostLines > 0);
+        await alice.SendLineAsync("chat goes on");
+        await bob.ExpectAsync("alice: chat goes on");
+
+        File.Delete(filler);
+        await Eventually.TrueAsync(
+            () =>
+            {
+                server.Hub.Announce("probe");
+                return !server.Server.ChatLog.IsFailing;
+            },
+            TimeSpan.FromSeconds(20),
+            "chat.log writing again");
+        await alice.SendLineAsync("after the disk has room");
+        await bob.ExpectAsync("alice: after the disk has room");
+        await server.Server.ChatLog.FlushAsync();
+        AssertWellFormed(await File.ReadAllTextAsync(server.ChatLogPath), "alice: before the disk fills", "alice: after the disk has room");
+    }
+
+    [Fact]
+    public async Task A_read_only_data_directory_keeps_chat_going_from_the_start()
+    {
+        await RunAsync("mount", "-o", "remount,ro", _mount);
+        await using var server = await TestServer.StartAsync(o => { o.Tls = true; o.TlsPort = 0; }, dataDirectory: _mount);
+        Assert.True(server.Server.ChatLog.IsFailing);
+        await using var alice = await server.JoinTextAsync("alice");
+        await using var bob = await server.JoinTextAsync("bob");
+        await alice.SendLineAsync("nothing is written, everything is said");
+        await bob.ExpectAsync("alice: nothing is written, everything is said");
+        Assert.False(File.Exists(server.ChatLogPath));
+    }
+
+    private static void AssertWellFormed(string log, params string[] mustContain)
+    {
+        Assert.EndsWith("\n", log, StringComparison.Ordinal);
+        foreach (var line in log.TrimEnd('\n').Split('\n'))
+        {
+            Assert.Matches(LogLine(), line);
+        }
+
+        foreach (var text in mustContain)
+        {
+            Assert.Contains(text, log, StringComparison.Ordinal);
+        }
+    }
+
+    private static async Task FillAsync(string path)
+    {
+        await using var stream = File.OpenWrite(path);
+        var block = new byte[4096];
+        try
+        {
+            while (true)
+            {
+                await stream.WriteAsync(block);
+                await stream.FlushAsync();
+            }
+        }
+        catch (IOException)
+        {
+            // ENOSPC: the disk is full now.
+        }
+    }
+
+    private static async Task RunAsync(string command, params string[] args)
+    {
+        var info = new ProcessStartInfo(command) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"{command} {string.Join(' ', args)} failed (these tests need root for tmpfs): {await process.StandardError.ReadToEndAsync()}");
+    }
+
+    [GeneratedRegex(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \S")]
+    private static partial Regex LogLine();
+}
