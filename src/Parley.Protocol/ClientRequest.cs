@@ -13,4 +13,13 @@ public sealed record ClientRequest(string Type)
     public string? Color { get; init; }
     public string? Room { get; init; }
     public string? Line { get; init; }
+
+    /// <summary><c>search</c>: the words to look for.</summary>
+    public string? Query { get; init; }
+
+    /// <summary><c>history</c>: only messages with a smaller id (paging back).</summary>
+    public long? Before { get; init; }
+
+    /// <summary><c>history</c>/<c>search</c>: how many messages at most.</summary>
+    public int? Limit { get; init; }
 }

@@ -40,7 +40,9 @@ public static class JsonRequestParser
     private static bool TryParse(ref Utf8JsonReader reader, out ClientRequest request, out ProtocolError? error)
     {
         request = new ClientRequest(string.Empty);
-        string? type = null, username = null, password = null, content = null, target = null, color = null, room = null, lineText = null;
+        string? type = null, username = null, password = null, content = null, target = null, color = null, room = null, lineText = null, query = null;
+        long? before = null;
+        int? limit = null;
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -68,6 +70,9 @@ public static class JsonRequestParser
                     case "color": color = ReadString(ref reader, name); break;
                     case "room": room = ReadString(ref reader, name); break;
                     case "line": lineText = ReadString(ref reader, name); break;
+                    case "query": query = ReadString(ref reader, name); break;
+                    case "before": before = ReadInteger(ref reader, name); break;
+                    case "limit": limit = ReadInteger(ref reader, name) is { } n ? (int)Math.Clamp(n, 0, int.MaxValue) : null; break;
                     default: reader.Skip(); break;
                 }
             }
@@ -86,7 +91,7 @@ public static class JsonRequestParser
         }
         catch (FieldTypeException ex)
         {
-            error = new ProtocolError(ErrorCodes.InvalidField, $"Field '{ex.Field}' must be a string");
+            error = new ProtocolError(ErrorCodes.InvalidField, $"Field '{ex.Field}' must be {(ex.Field is "before" or "limit" ? "a whole number" : "a string")}");
             return false;
         }
         catch (InvalidOperationException)
@@ -110,6 +115,9 @@ public static class JsonRequestParser
             Color = color,
             Room = room,
             Line = lineText,
+            Query = query,
+            Before = before,
+            Limit = limit,
         };
         error = null;
         return true;
@@ -118,6 +126,13 @@ public static class JsonRequestParser
     private static string? ReadString(ref Utf8JsonReader reader, string field) => reader.TokenType switch
     {
         JsonTokenType.String => reader.GetString(),
+        JsonTokenType.Null => null,
+        _ => throw new FieldTypeException(field),
+    };
+
+    private static long? ReadInteger(ref Utf8JsonReader reader, string field) => reader.TokenType switch
+    {
+        JsonTokenType.Number when reader.TryGetInt64(out var value) => value,
         JsonTokenType.Null => null,
         _ => throw new FieldTypeException(field),
     };

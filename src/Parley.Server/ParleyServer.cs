@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Parley.Core;
 using Parley.Server.Admin;
 using Parley.Server.Web;
+using Parley.Storage.Sqlite;
 
 namespace Parley.Server;
 
@@ -22,12 +23,14 @@ public sealed class ParleyServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly Listeners _listeners;
     private readonly FileChatLog _chatLog;
+    private readonly IMessageStore _store;
 
-    private ParleyServer(WebApplication app, Listeners listeners, FileChatLog chatLog, ServerOptions options)
+    private ParleyServer(WebApplication app, Listeners listeners, FileChatLog chatLog, IMessageStore store, ServerOptions options)
     {
         _app = app;
         _listeners = listeners;
         _chatLog = chatLog;
+        _store = store;
         Options = options;
         Hub = app.Services.GetRequiredService<Hub>();
     }
@@ -72,6 +75,8 @@ public sealed class ParleyServer : IAsyncDisposable
         builder.Services.AddSingleton(options.Hub);
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton<IChatLog>(chatLog);
+        var store = OpenStore(options);
+        builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<Hub>();
         builder.Services.AddHostedService<HubShutdownService>();
         ParleyWeb.AddServices(builder, options, chatLog, clock);
@@ -96,7 +101,7 @@ public sealed class ParleyServer : IAsyncDisposable
         app.MapGet("/healthz", (Hub hub) => Results.Json(new { status = "ok", connections = hub.ConnectionCount, users = hub.Usernames.Count }));
         ParleyWeb.Map(app);
 
-        return new ParleyServer(app, listeners, chatLog, options);
+        return new ParleyServer(app, listeners, chatLog, store, options);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -158,7 +163,16 @@ public sealed class ParleyServer : IAsyncDisposable
     {
         await _app.DisposeAsync().ConfigureAwait(false);
         await _chatLog.DisposeAsync().ConfigureAwait(false);
+        _store.Dispose();
     }
+
+    /// <summary>The store <paramref name="options"/> ask for: DATA/parley.db (migrated to the current schema) or memory.</summary>
+    public static IMessageStore OpenStore(ServerOptions options) => options.Store.ToLowerInvariant() switch
+    {
+        "sqlite" => SqliteMessageStore.Open(Path.Combine(options.DataDirectory, SqliteMessageStore.FileName)),
+        "memory" => new MemoryMessageStore(),
+        _ => throw new ArgumentException($"--store must be 'sqlite' or 'memory', not '{options.Store}'"),
+    };
 
     private static IPAddress ResolveAddress(string host)
     {

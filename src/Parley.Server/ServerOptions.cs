@@ -24,5 +24,8 @@ public sealed class ServerOptions
     /// <summary>The token for /admin and /api/; null means one is generated at start-up and printed in the log.</summary>
     public string? AdminToken { get; set; }
 
+    /// <summary>"sqlite" (default: DATA/parley.db) or "memory" (nothing survives a restart; for tests and throwaway servers).</summary>
+    public string Store { get; set; } = "sqlite";
+
     public HubOptions Hub { get; set; } = new();
 }
