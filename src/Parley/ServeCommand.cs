@@ -23,11 +23,17 @@ internal static class ServeCommand
         var loginTimeout = new Option<int>("--login-timeout") { Description = "Seconds a new connection has to choose a name", DefaultValueFactory = _ => (int)defaults.Hub.LoginTimeout.TotalSeconds };
         var adminToken = new Option<string?>("--admin-token") { Description = "Token for the admin page (/admin) and API (/api/); generated and printed at start-up when not set. Prefer PARLEY_ADMIN_TOKEN: flags show in `ps`" };
         var approveJoins = new Option<bool>("--approve-joins") { Description = "Each join waits until an operator approves it (admin page, API or console /approve)" };
+        var store = new Option<string>("--store") { Description = "Where messages, rooms and accounts live: sqlite (DATA/parley.db) or memory (forgotten at exit)", DefaultValueFactory = _ => defaults.Store };
+        var historyReplay = new Option<int>("--history-replay") { Description = "Messages of a room replayed on joining it (0: none)", DefaultValueFactory = _ => defaults.Hub.HistoryReplay };
+        var historyDays = new Option<int>("--history-days") { Description = "Delete messages older than this many days (hourly cleanup); 0 keeps them", DefaultValueFactory = _ => defaults.Hub.HistoryDays };
+        var historyMax = new Option<int>("--history-max") { Description = "Keep at most this many messages, newest first (hourly cleanup); 0: no limit", DefaultValueFactory = _ => defaults.Hub.HistoryMax };
+        var requireAccounts = new Option<bool>("--require-accounts") { Description = "Refuse unregistered names (create accounts with `parley admin create`)" };
         var config = new Option<string?>("--config") { Description = "JSON settings file (keys are the option names, e.g. \"max-clients\"); default ./parley.json if present" };
 
         var command = new Command("serve", "Run the chat server. Settings also come from PARLEY_* environment variables (e.g. PARLEY_MAX_CLIENTS) and the config file.")
         {
-            portArgument, port, host, webPort, data, maxClients, rateLimit, motd, logPrivate, loginTimeout, adminToken, approveJoins, config,
+            portArgument, port, host, webPort, data, maxClients, rateLimit, motd, logPrivate, loginTimeout, adminToken, approveJoins,
+            store, historyReplay, historyDays, historyMax, requireAccounts, config,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -43,6 +49,7 @@ internal static class ServeCommand
                     WebPort = settings.Get(webPort),
                     DataDirectory = settings.Get(data),
                     AdminToken = settings.Get(adminToken),
+                    Store = settings.Get(store),
                     Hub = new HubOptions
                     {
                         MaxClients = settings.Get(maxClients),
@@ -51,6 +58,10 @@ internal static class ServeCommand
                         LogPrivate = settings.Get(logPrivate),
                         LoginTimeout = TimeSpan.FromSeconds(settings.Get(loginTimeout)),
                         ApproveJoins = settings.Get(approveJoins),
+                        HistoryReplay = settings.Get(historyReplay),
+                        HistoryDays = settings.Get(historyDays),
+                        HistoryMax = settings.Get(historyMax),
+                        RequireAccounts = settings.Get(requireAccounts),
                     },
                 };
                 Validate(options);
@@ -109,6 +120,16 @@ internal static class ServeCommand
         if (options.AdminToken is { } token && (token.Length < 8 || token.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
         {
             throw new ArgumentException("--admin-token must be at least 8 characters, without spaces");
+        }
+
+        if (options.Store is not ("sqlite" or "memory"))
+        {
+            throw new ArgumentException($"--store must be sqlite or memory, not '{options.Store}'");
+        }
+
+        if (options.Hub.HistoryReplay < 0 || options.Hub.HistoryDays < 0 || options.Hub.HistoryMax < 0)
+        {
+            throw new ArgumentException("--history-replay, --history-days and --history-max must be 0 or more");
         }
 
         if (options.Hub.LoginTimeout <= TimeSpan.Zero)
