@@ -72,13 +72,16 @@ public static class ServerEventParser
         var time = f.Timestamp ?? receivedAt;
         evt = f.Type switch
         {
-            "message" => new ChatEvent(f.Username ?? "", f.Content ?? "", f.Color, time),
-            "private_message" => new PrivateMessageEvent(f.Sender ?? "", f.Content ?? "", f.Color, time),
-            "private_confirmation" => new PrivateConfirmationEvent(f.Target ?? "", f.Content ?? "", f.Color, f.Delivered ?? true, time),
-            "system" => new SystemEvent(f.Event ?? "", f.Username ?? "", f.Message ?? "", time),
+            "message" => new ChatEvent(f.Username ?? "", f.Content ?? "", f.Color, time) { Room = f.Room, Id = f.Id ?? 0, History = f.History ?? false },
+            "private_message" => new PrivateMessageEvent(f.Sender ?? "", f.Content ?? "", f.Color, time) { Offline = f.Offline ?? false },
+            "private_confirmation" => new PrivateConfirmationEvent(f.Target ?? "", f.Content ?? "", f.Color, f.Delivered ?? true, time) { Later = f.Later ?? false },
+            "system" => new SystemEvent(f.Event ?? "", f.Username ?? "", f.Message ?? "", time) { Room = f.Room },
+            "info" => new InfoEvent(f.Message ?? ""),
+            "history" => new HistoryEndEvent(f.Room ?? "", (int)(f.Count ?? 0), f.Oldest ?? 0, f.More ?? false),
+            "search" => new SearchEndEvent(f.Query ?? "", (int)(f.Count ?? 0)),
             "server" => new ServerNoticeEvent(f.Message ?? "", time),
             "welcome" => new WelcomeEvent(f.Username ?? "", f.Users ?? [], f.Motd),
-            "users" => new UsersEvent(f.Users ?? []),
+            "users" => new UsersEvent(f.Users ?? []) { Room = f.Room },
             "pong" => PongEvent.Instance,
             "error" => new ErrorEvent(f.Code ?? "", f.Message ?? ""),
             "help" => new HelpEvent(f.Commands ?? []),
@@ -107,9 +110,24 @@ public static class ServerEventParser
             case "timestamp": f.Timestamp = ReadTimestamp(ref reader); break;
             case "users": f.Users = ReadStrings(ref reader); break;
             case "commands": f.Commands = ReadHelp(ref reader); break;
+            case "room": f.Room = ReadString(ref reader); break;
+            case "query": f.Query = ReadString(ref reader); break;
+            case "history": f.History = ReadBool(ref reader); break;
+            case "offline": f.Offline = ReadBool(ref reader); break;
+            case "later": f.Later = ReadBool(ref reader); break;
+            case "more": f.More = ReadBool(ref reader); break;
+            case "id": f.Id = ReadNumber(ref reader); break;
+            case "count": f.Count = ReadNumber(ref reader); break;
+            case "oldest": f.Oldest = ReadNumber(ref reader); break;
             default: reader.Skip(); break;
         }
     }
+
+    private static bool? ReadBool(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.Null ? null : reader.GetBoolean();
+
+    private static long? ReadNumber(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value) ? value : null;
 
     private static string? ReadString(ref Utf8JsonReader reader) =>
         reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
@@ -180,5 +198,14 @@ public static class ServerEventParser
         public DateTimeOffset? Timestamp { get; set; }
         public string[]? Users { get; set; }
         public HelpEntry[]? Commands { get; set; }
+        public string? Room { get; set; }
+        public string? Query { get; set; }
+        public bool? History { get; set; }
+        public bool? Offline { get; set; }
+        public bool? Later { get; set; }
+        public bool? More { get; set; }
+        public long? Id { get; set; }
+        public long? Count { get; set; }
+        public long? Oldest { get; set; }
     }
 }

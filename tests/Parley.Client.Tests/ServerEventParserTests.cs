@@ -21,6 +21,13 @@ public sealed class ServerEventParserTests
         new ErrorEvent(ErrorCodes.UsernameTaken, "Username already taken"),
         new GoodbyeEvent("Goodbye, alice!"),
         new PromptEvent("Name?"),
+        new ChatEvent("bob", "old news", null, Sent) { Room = "#dev", Id = 42, History = true },
+        new PrivateMessageEvent("bob", "while you were out", null, Sent) { Offline = true },
+        new PrivateConfirmationEvent("bob", "later", null, false, Sent) { Later = true },
+        new SystemEvent("joined", "bob", "bob joined #dev", Sent) { Room = "#dev" },
+        new InfoEvent("Registered alice"),
+        new HistoryEndEvent("#dev", 50, 42, true),
+        new SearchEndEvent("deploy failed", 3),
     ];
 
     [Theory]
