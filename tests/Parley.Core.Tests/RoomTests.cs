@@ -202,4 +202,19 @@ public sealed class RoomTests
         Assert.Equal(3, text.Count);
         Assert.Equal("*** 2 results for \"green build\"", text[^1]);
     }
+
+    [Fact]
+    public void Retention_cleanup_runs_hourly_and_deletes_what_is_too_old()
+    {
+        var h = new HubHarness(o => o.HistoryDays = 1);
+        var alice = h.JoinText("alice");
+        h.Line(alice, "old news");
+        h.Time.Advance(TimeSpan.FromDays(2));
+        h.Line(alice, "fresh news");
+
+        // The hourly timer has fired while the clock moved on: only the fresh message is left.
+        h.Time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(["fresh news"], h.Hub.Store.History("#general", null, 10).Select(m => m.Content));
+        Assert.Equal(0, h.Hub.RunCleanup());
+    }
 }
