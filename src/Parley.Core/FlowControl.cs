@@ -73,12 +73,10 @@ public sealed class FlowControl
 
             session.Pressure = PressureState.Congested;
             _congested.Add(session);
-            if (!_paused)
-            {
-                _paused = true;
-                var period = _stallGrace / 4;
-                _timer ??= _time.CreateTimer(static state => ((FlowControl)state!).CheckStalls(), this, period, period);
-            }
+            // The stall check runs even when the store's writer paused input first, or a stuck reader would hold everyone for good.
+            _paused = true;
+            var period = _stallGrace / 4;
+            _timer ??= _time.CreateTimer(static state => ((FlowControl)state!).CheckStalls(), this, period, period);
         }
     }
 
