@@ -77,6 +77,8 @@ public static class ServerEventParser
             "private_confirmation" => new PrivateConfirmationEvent(f.Target ?? "", f.Content ?? "", f.Color, f.Delivered ?? true, time) { Later = f.Later ?? false },
             "system" => new SystemEvent(f.Event ?? "", f.Username ?? "", f.Message ?? "", time) { Room = f.Room },
             "info" => new InfoEvent(f.Message ?? ""),
+            "room" => new RoomEvent(f.Event ?? "", f.Room ?? "", f.Topic, f.Users ?? [], f.Message ?? ""),
+            "rooms" => new RoomsEvent(f.Rooms ?? []),
             "history" => new HistoryEndEvent(f.Room ?? "", (int)(f.Count ?? 0), f.Oldest ?? 0, f.More ?? false),
             "search" => new SearchEndEvent(f.Query ?? "", (int)(f.Count ?? 0)),
             "server" => new ServerNoticeEvent(f.Message ?? "", time),
@@ -112,6 +114,8 @@ public static class ServerEventParser
             case "commands": f.Commands = ReadHelp(ref reader); break;
             case "room": f.Room = ReadString(ref reader); break;
             case "query": f.Query = ReadString(ref reader); break;
+            case "topic": f.Topic = ReadString(ref reader); break;
+            case "rooms": f.Rooms = ReadRooms(ref reader); break;
             case "history": f.History = ReadBool(ref reader); break;
             case "offline": f.Offline = ReadBool(ref reader); break;
             case "later": f.Later = ReadBool(ref reader); break;
@@ -182,8 +186,44 @@ public static class ServerEventParser
         return [.. list];
     }
 
+    private static RoomInfo[]? ReadRooms(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        var list = new List<RoomInfo>();
+        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        {
+            string? name = null, topic = null;
+            long members = 0;
+            var isPrivate = false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var field = reader.GetString();
+                reader.Read();
+                switch (field)
+                {
+                    case "name": name = ReadString(ref reader); break;
+                    case "topic": topic = ReadString(ref reader); break;
+                    case "members": members = ReadNumber(ref reader) ?? 0; break;
+                    case "private": isPrivate = ReadBool(ref reader) ?? false; break;
+                    default: reader.Skip(); break;
+                }
+            }
+
+            list.Add(new RoomInfo(name ?? "", (int)members, topic, isPrivate));
+        }
+
+        return [.. list];
+    }
+
     private sealed class Fields
     {
+        public string? Topic { get; set; }
+        public RoomInfo[]? Rooms { get; set; }
         public string? Type { get; set; }
         public string? Username { get; set; }
         public string? Content { get; set; }

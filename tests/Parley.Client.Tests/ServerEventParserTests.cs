@@ -30,6 +30,18 @@ public sealed class ServerEventParserTests
         new SearchEndEvent("deploy failed", 3),
     ];
 
+    [Fact]
+    public void Reads_room_changes_and_room_lists()
+    {
+        Assert.True(Parse(JsonEventWriter.Encode(new RoomEvent("joined", "#dev", "Release", ["alice", "bob"], "You joined #dev")), out var room));
+        var r = Assert.IsType<RoomEvent>(room);
+        Assert.Equal(("joined", "#dev", "Release", "You joined #dev"), (r.Event, r.Room, r.Topic, r.Message));
+        Assert.Equal(["alice", "bob"], r.Users);
+
+        Assert.True(Parse(JsonEventWriter.Encode(new RoomsEvent([new RoomInfo("#dev", 2, "Release", false), new RoomInfo("#ops", 1, null, true)])), out var rooms));
+        Assert.Equal([new RoomInfo("#dev", 2, "Release", false), new RoomInfo("#ops", 1, null, true)], Assert.IsType<RoomsEvent>(rooms).Rooms);
+    }
+
     [Theory]
     [MemberData(nameof(SimpleEvents))]
     public void Reads_what_the_server_writes(ServerEvent sent)

@@ -25,6 +25,8 @@ internal sealed class EventFormatter(TimeProvider time)
         PrivateConfirmationEvent e => [Message(e.Timestamp, Tone.PrivateSent, $"[PM to {e.Target}] ", e.Content, e.Color, e.Later ? " (delivered later)" : e.Delivered ? "" : " (not delivered)")],
         SystemEvent e => [Line(e.Timestamp, Tone.System, "*** " + RoomPrefix(e.Room) + e.Message)],
         InfoEvent e => [Now(Tone.System, "*** " + e.Message)],
+        RoomEvent e => RoomChange(e),
+        RoomsEvent e => [Now(Tone.System, "Rooms:"), .. e.Rooms.Select(r => Now(Tone.System, $"  {r.Name} ({r.Members}{(r.IsPrivate ? ", private" : "")}){(r.Topic is null ? "" : " " + r.Topic)}"))],
         HistoryEndEvent e => [Now(Tone.History, $"*** End of history of {e.Room} ({e.Count} messages{(e.More ? "; /history N for more" : "")})")],
         SearchEndEvent e => [Now(Tone.History, $"*** {e.Count} {(e.Count == 1 ? "result" : "results")} for \"{e.Query}\"")],
         UsersEvent { Room: { } room } e => [Now(Tone.System, $"Users in {room}: {string.Join(", ", e.Users)}")],
@@ -73,6 +75,18 @@ internal sealed class EventFormatter(TimeProvider time)
         }
 
         return new ScreenLine(pieces);
+    }
+
+    private IReadOnlyList<ScreenLine> RoomChange(RoomEvent e)
+    {
+        var lines = new List<ScreenLine> { Now(Tone.System, "*** " + e.Message) };
+        if (!string.IsNullOrEmpty(e.Topic))
+        {
+            lines.Add(Now(Tone.System, $"*** Topic of {e.Room}: {e.Topic}"));
+        }
+
+        lines.Add(Now(Tone.System, $"Users in {e.Room}: {string.Join(", ", e.Users)}"));
+        return lines;
     }
 
     private static string RoomPrefix(string? room) =>
