@@ -72,20 +72,25 @@ public static class ServerEventParser
         var time = f.Timestamp ?? receivedAt;
         evt = f.Type switch
         {
-            "message" => new ChatEvent(f.Username ?? "", f.Content ?? "", f.Color, time),
-            "private_message" => new PrivateMessageEvent(f.Sender ?? "", f.Content ?? "", f.Color, time),
-            "private_confirmation" => new PrivateConfirmationEvent(f.Target ?? "", f.Content ?? "", f.Color, f.Delivered ?? true, time),
-            "system" => new SystemEvent(f.Event ?? "", f.Username ?? "", f.Message ?? "", time),
+            "message" => new ChatEvent(f.Username ?? "", f.Content ?? "", f.Color, time) { Room = f.Room, Id = f.Id ?? 0, History = f.History ?? false },
+            "private_message" => new PrivateMessageEvent(f.Sender ?? "", f.Content ?? "", f.Color, time) { Offline = f.Offline ?? false },
+            "private_confirmation" => new PrivateConfirmationEvent(f.Target ?? "", f.Content ?? "", f.Color, f.Delivered ?? true, time) { Later = f.Later ?? false },
+            "system" => new SystemEvent(f.Event ?? "", f.Username ?? "", f.Message ?? "", time) { Room = f.Room },
+            "info" => new InfoEvent(f.Message ?? ""),
+            "room" => new RoomEvent(f.Event ?? "", f.Room ?? "", f.Topic, f.Users ?? [], f.Message ?? ""),
+            "rooms" => new RoomsEvent(f.Rooms ?? []),
+            "history" => new HistoryEndEvent(f.Room ?? "", (int)(f.Count ?? 0), f.Oldest ?? 0, f.More ?? false),
+            "search" => new SearchEndEvent(f.Query ?? "", (int)(f.Count ?? 0)),
             "server" => new ServerNoticeEvent(f.Message ?? "", time),
             "welcome" => new WelcomeEvent(f.Username ?? "", f.Users ?? [], f.Motd),
-            "users" => new UsersEvent(f.Users ?? []),
+            "users" => new UsersEvent(f.Users ?? []) { Room = f.Room },
             "pong" => PongEvent.Instance,
             "error" => new ErrorEvent(f.Code ?? "", f.Message ?? ""),
             "help" => new HelpEvent(f.Commands ?? []),
             "goodbye" => new GoodbyeEvent(f.Message ?? ""),
             "prompt" => new PromptEvent(f.Message ?? ""),
-            "file" => new FileSharedEvent(f.Id ?? "", f.Sender ?? "", f.Target, f.Name ?? "", f.Size ?? 0, f.Sha256 ?? "", f.Url ?? "", f.Path ?? "", time),
-            "file_upload" => new FileUploadEvent(f.Id ?? "", f.Name ?? "", f.Size ?? 0, f.UploadUrl ?? "", f.UploadPath ?? "", (int)Math.Clamp(f.ChunkSize ?? 0, 0, int.MaxValue)),
+            "file" => new FileSharedEvent(f.FileId ?? "", f.Sender ?? "", f.Target, f.Name ?? "", f.Size ?? 0, f.Sha256 ?? "", f.Url ?? "", f.Path ?? "", time),
+            "file_upload" => new FileUploadEvent(f.FileId ?? "", f.Name ?? "", f.Size ?? 0, f.UploadUrl ?? "", f.UploadPath ?? "", (int)Math.Clamp(f.ChunkSize ?? 0, 0, int.MaxValue)),
             "file_refused" => new FileRefusedEvent(f.Name ?? "", f.Code ?? "", f.Message ?? ""),
             _ => new UnknownEvent(f.Type, Encoding.UTF8.GetString(line)),
         };
@@ -110,7 +115,6 @@ public static class ServerEventParser
             case "timestamp": f.Timestamp = ReadTimestamp(ref reader); break;
             case "users": f.Users = ReadStrings(ref reader); break;
             case "commands": f.Commands = ReadHelp(ref reader); break;
-            case "id": f.Id = ReadString(ref reader); break;
             case "name": f.Name = ReadString(ref reader); break;
             case "sha256": f.Sha256 = ReadString(ref reader); break;
             case "url": f.Url = ReadString(ref reader); break;
@@ -119,15 +123,40 @@ public static class ServerEventParser
             case "upload_path": f.UploadPath = ReadString(ref reader); break;
             case "size": f.Size = ReadNumber(ref reader); break;
             case "chunk_size": f.ChunkSize = ReadNumber(ref reader); break;
+            case "room": f.Room = ReadString(ref reader); break;
+            case "query": f.Query = ReadString(ref reader); break;
+            case "topic": f.Topic = ReadString(ref reader); break;
+            case "rooms": f.Rooms = ReadRooms(ref reader); break;
+            case "history": f.History = ReadBool(ref reader); break;
+            case "offline": f.Offline = ReadBool(ref reader); break;
+            case "later": f.Later = ReadBool(ref reader); break;
+            case "more": f.More = ReadBool(ref reader); break;
+            case "id":
+                // Files have string ids ("f1"), messages numeric ones (42).
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    f.FileId = ReadString(ref reader);
+                }
+                else
+                {
+                    f.Id = ReadNumber(ref reader);
+                }
+
+                break;
+            case "count": f.Count = ReadNumber(ref reader); break;
+            case "oldest": f.Oldest = ReadNumber(ref reader); break;
             default: reader.Skip(); break;
         }
     }
 
-    private static string? ReadString(ref Utf8JsonReader reader) =>
-        reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
+    private static bool? ReadBool(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.Null ? null : reader.GetBoolean();
 
     private static long? ReadNumber(ref Utf8JsonReader reader) =>
         reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value) ? value : null;
+
+    private static string? ReadString(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
 
     private static DateTimeOffset? ReadTimestamp(ref Utf8JsonReader reader) =>
         reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var value) ? value : null;
@@ -179,8 +208,44 @@ public static class ServerEventParser
         return [.. list];
     }
 
+    private static RoomInfo[]? ReadRooms(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        var list = new List<RoomInfo>();
+        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        {
+            string? name = null, topic = null;
+            long members = 0;
+            var isPrivate = false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var field = reader.GetString();
+                reader.Read();
+                switch (field)
+                {
+                    case "name": name = ReadString(ref reader); break;
+                    case "topic": topic = ReadString(ref reader); break;
+                    case "members": members = ReadNumber(ref reader) ?? 0; break;
+                    case "private": isPrivate = ReadBool(ref reader) ?? false; break;
+                    default: reader.Skip(); break;
+                }
+            }
+
+            list.Add(new RoomInfo(name ?? "", (int)members, topic, isPrivate));
+        }
+
+        return [.. list];
+    }
+
     private sealed class Fields
     {
+        public string? Topic { get; set; }
+        public RoomInfo[]? Rooms { get; set; }
         public string? Type { get; set; }
         public string? Username { get; set; }
         public string? Content { get; set; }
@@ -195,7 +260,7 @@ public static class ServerEventParser
         public DateTimeOffset? Timestamp { get; set; }
         public string[]? Users { get; set; }
         public HelpEntry[]? Commands { get; set; }
-        public string? Id { get; set; }
+        public string? FileId { get; set; }
         public string? Name { get; set; }
         public string? Sha256 { get; set; }
         public string? Url { get; set; }
@@ -204,5 +269,14 @@ public static class ServerEventParser
         public string? UploadPath { get; set; }
         public long? Size { get; set; }
         public long? ChunkSize { get; set; }
+        public string? Room { get; set; }
+        public string? Query { get; set; }
+        public bool? History { get; set; }
+        public bool? Offline { get; set; }
+        public bool? Later { get; set; }
+        public bool? More { get; set; }
+        public long? Id { get; set; }
+        public long? Count { get; set; }
+        public long? Oldest { get; set; }
     }
 }

@@ -9,22 +9,24 @@ internal static class ChatCommands
     public static CommandTable CreateTable()
     {
         var table = new CommandTable();
-        table.Add(new CommandDefinition("say", "TEXT", "send TEXT to everyone", 1, 1, Say) { Hidden = true });
-        table.Add(new CommandDefinition("msg", "/msg NAME TEXT", "send a private message (also /private)", 2, 2, Private) { Aliases = ["private", "pm", "w"] });
-        table.Add(new CommandDefinition("color", "/color COLOUR TEXT", $"send TEXT in a colour: {string.Join(", ", ChatColors.All)}", 2, 2, Color) { Aliases = ["colour"] });
+        table.Add(new CommandDefinition("say", "TEXT", "send TEXT to everyone", 1, 1, Say) { Hidden = true, Stored = true });
+        table.Add(new CommandDefinition("msg", "/msg NAME TEXT", "send a private message (also /private)", 2, 2, Private) { Aliases = ["private", "pm", "w"], Stored = true });
+        table.Add(new CommandDefinition("color", "/color COLOUR TEXT", $"send TEXT in a colour: {string.Join(", ", ChatColors.All)}", 2, 2, Color) { Aliases = ["colour"], Stored = true });
         table.Add(new CommandDefinition("who", "/who", "list who is online (also /users)", 0, 0, Who) { Aliases = ["users"] });
         table.Add(new CommandDefinition("ping", "/ping", "check the connection (answers PONG)", 0, 0, Ping));
         table.Add(new CommandDefinition("help", "/help", "show this list", 0, 0, Help) { RequiresJoin = false });
         FileCommands.Register(table);
         table.Add(new CommandDefinition("quit", "/quit", "leave the chat (also /exit, /q, /leave)", 0, 0, Quit) { Aliases = ["exit", "q", "leave"], Unmetered = true, RequiresJoin = false });
+        RoomCommands.AddTo(table);
+        AccountCommands.AddTo(table);
         return table;
     }
 
     private static void Say(CommandContext ctx)
     {
-        if (Clean(ctx, ctx.Arg(0)) is { } content)
+        if (RoomCommands.TargetRoom(ctx) is { } room && Clean(ctx, ctx.Arg(0)) is { } content)
         {
-            ctx.Hub.Broadcast(ctx.Session, content, ctx.Color);
+            ctx.Hub.Broadcast(ctx.Session, room, content, ctx.Color);
         }
     }
 
@@ -36,9 +38,9 @@ internal static class ChatCommands
             return;
         }
 
-        if (Clean(ctx, ctx.Arg(1)) is { } content)
+        if (RoomCommands.TargetRoom(ctx) is { } room && Clean(ctx, ctx.Arg(1)) is { } content)
         {
-            ctx.Hub.Broadcast(ctx.Session, content, color);
+            ctx.Hub.Broadcast(ctx.Session, room, content, color);
         }
     }
 
@@ -71,6 +73,17 @@ internal static class ChatCommands
 
         if (hub.Find(name) is not { } target)
         {
+            // A registered user gets it at their next login; anyone else must be online.
+            if (hub.Store.FindAccount(name) is { } account)
+            {
+                if (Clean(ctx, content) is { } later)
+                {
+                    hub.SendOffline(ctx.Session, account.Name, later, color);
+                }
+
+                return;
+            }
+
             hub.SendError(ctx.Session, ErrorCodes.UnknownUser, $"User '{TextSanitizer.Clean(name)}' is not online");
             return;
         }
@@ -94,7 +107,7 @@ internal static class ChatCommands
     private static void Quit(CommandContext ctx) => ctx.Hub.Quit(ctx.Session);
 
     // Message text as others will see it; null (with an error to the sender) when nothing visible is left.
-    private static string? Clean(CommandContext ctx, string content)
+    internal static string? Clean(CommandContext ctx, string content)
     {
         var clean = TextSanitizer.Clean(content);
         if (TextSanitizer.IsBlank(clean))

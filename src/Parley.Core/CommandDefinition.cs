@@ -19,6 +19,12 @@ public sealed record CommandDefinition(
     /// <summary>Unmetered commands skip flood control: leaving must always be possible.</summary>
     public bool Unmetered { get; init; }
 
+    /// <summary>
+    /// The command's result goes through the store (a message), which already keeps it in order; other
+    /// commands wait behind the session's messages still being stored, so replies keep request order.
+    /// </summary>
+    public bool Stored { get; init; }
+
     /// <summary>Hidden commands work but are left out of <c>/help</c>.</summary>
     public bool Hidden { get; init; }
 }

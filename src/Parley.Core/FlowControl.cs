@@ -17,6 +17,7 @@ public sealed class FlowControl
     private TaskCompletionSource? _resume;
     private ITimer? _timer;
     private volatile bool _paused;
+    private bool _storeBehind;
 
     public FlowControl(TimeProvider time, TimeSpan stallGrace)
     {
@@ -72,12 +73,10 @@ public sealed class FlowControl
 
             session.Pressure = PressureState.Congested;
             _congested.Add(session);
-            if (!_paused)
-            {
-                _paused = true;
-                var period = _stallGrace / 4;
-                _timer ??= _time.CreateTimer(static state => ((FlowControl)state!).CheckStalls(), this, period, period);
-            }
+            // The stall check runs even when the store's writer paused input first, or a stuck reader would hold everyone for good.
+            _paused = true;
+            var period = _stallGrace / 4;
+            _timer ??= _time.CreateTimer(static state => ((FlowControl)state!).CheckStalls(), this, period, period);
         }
     }
 
@@ -121,8 +120,42 @@ public sealed class FlowControl
         }
     }
 
+    /// <summary>
+    /// The store's writer has too many accepted messages waiting (or has caught up again): input pauses
+    /// like for a congested reader, so a fast sender cannot pile up more than the writer can deliver
+    /// within the readers' queue bounds.
+    /// </summary>
+    internal void StoreBehind(bool behind)
+    {
+        lock (_gate)
+        {
+            if (_storeBehind == behind)
+            {
+                return;
+            }
+
+            _storeBehind = behind;
+            if (behind)
+            {
+                _paused = true;
+            }
+            else if (_congested.Count == 0)
+            {
+                ResumeLocked();
+            }
+        }
+    }
+
     private void ResumeLocked()
     {
+        if (_storeBehind)
+        {
+            // Readers have drained, but the writer has not: stay paused until it says so.
+            _timer?.Dispose();
+            _timer = null;
+            return;
+        }
+
         _paused = false;
         _timer?.Dispose();
         _timer = null;

@@ -9,8 +9,10 @@ namespace Parley.Core;
 /// feed it decoded lines or requests and drain each session's queue; the hub never touches a
 /// socket and never waits on one. One lock guards membership and orders broadcasts, so everyone
 /// sees public messages in the same order as chat.log; only non-blocking enqueues happen under it.
+/// Messages reach the store before anyone sees them (see <see cref="MessageWriter"/>); rooms, history,
+/// search and accounts live in Hub.Rooms.cs and Hub.Accounts.cs.
 /// </summary>
-public sealed class Hub
+public sealed partial class Hub
 {
     private readonly Lock _gate = new();
     private readonly HashSet<Session> _sessions = [];
@@ -18,13 +20,16 @@ public sealed class Hub
     private readonly Dictionary<string, Session> _pending = new(UsernameRules.Comparer);
     private readonly IChatLog _chatLog;
     private readonly ILogger _logger;
+    private readonly IMessageStore _store;
+    private readonly MessageWriter? _writer;
+    private readonly ITimer? _cleanupTimer;
     private readonly TaskCompletionSource _allClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Session[] _members = [];
     private bool _stopping;
     private long _messagesTotal;
     private readonly FloodGuard _flood;
 
-    public Hub(HubOptions options, TimeProvider time, IChatLog chatLog, ILogger<Hub> logger)
+    public Hub(HubOptions options, TimeProvider time, IChatLog chatLog, ILogger<Hub> logger, IMessageStore? store = null)
     {
         Options = options;
         Time = time;
@@ -34,6 +39,18 @@ public sealed class Hub
         Commands = ChatCommands.CreateTable();
         Flow = new FlowControl(time, options.StallGrace);
         _flood = new FloodGuard(this);
+        _store = store ?? new MemoryMessageStore();
+        _throttle = new LoginThrottle(time);
+        LoadState();
+        if (!_store.IsInMemory)
+        {
+            _writer = new MessageWriter(_store, time, logger, Flow, options.StoreBacklog, Deliver);
+        }
+
+        if (options.HistoryDays > 0 || options.HistoryMax > 0)
+        {
+            _cleanupTimer = time.CreateTimer(static state => ((Hub)state!).RunCleanup(), this, TimeSpan.Zero, options.CleanupInterval);
+        }
     }
 
     public HubOptions Options { get; }
@@ -157,7 +174,7 @@ public sealed class Hub
     public void HandleLine(Session session, string line)
     {
         // Input still buffered behind a /quit, a kick or a timeout must not act for the user.
-        if (session.IsClosed)
+        if (session.IsClosed || session.Quitting)
         {
             return;
         }
@@ -165,6 +182,9 @@ public sealed class Hub
         switch (session.State)
         {
             case SessionState.Closing:
+                return;
+            case SessionState.Connecting when session.PasswordFor is { } name:
+                TryJoin(session, name, password: line);
                 return;
             case SessionState.Connecting:
                 // At the name prompt a person may still just want to leave.
@@ -189,7 +209,7 @@ public sealed class Hub
     /// <summary>One parsed request from a JSON-lines or WebSocket client.</summary>
     public void HandleRequest(Session session, ClientRequest request)
     {
-        if (session.State == SessionState.Closing || session.IsClosed)
+        if (session.State == SessionState.Closing || session.IsClosed || session.Quitting)
         {
             return;
         }
@@ -216,7 +236,19 @@ public sealed class Hub
 
                 return;
             case "message":
-                Dispatch(session, "say", request.Color, ("content", request.Content));
+                Dispatch(session, "say", request.Color, request, ("content", request.Content));
+                return;
+            case "join_room":
+                Dispatch(session, "join", null, request, ("room", request.Room));
+                return;
+            case "part_room":
+                Dispatch(session, "part", null, request);
+                return;
+            case "rooms" or "history":
+                Dispatch(session, request.Type, null, request);
+                return;
+            case "search":
+                Dispatch(session, "search", null, request, ("query", request.Query));
                 return;
             case "private_message":
                 Dispatch(session, "msg", request.Color, ("target", request.Target), ("content", request.Content));
@@ -272,6 +304,7 @@ public sealed class Hub
             if (wasMember)
             {
                 _members = [.. _members.Where(m => m != session)];
+                LeaveAllRoomsLocked(session);
             }
 
             session.State = SessionState.Closing;
@@ -288,12 +321,16 @@ public sealed class Hub
                 var message = reason is null or "quit" or "connection closed"
                     ? $"{session.Username} left the chat"
                     : $"{session.Username} left the chat ({reason})";
-                var now = Time.GetUtcNow();
-                _chatLog.Write(now, "*** " + message);
-                if (!stopping)
+                // Behind the user's last messages, which may still be on their way through the store.
+                AfterAccepted(session, () =>
                 {
-                    SendToMembers(Frame(new SystemEvent("left", session.Username!, message, now)));
-                }
+                    var now = Time.GetUtcNow();
+                    _chatLog.Write(now, "*** " + message);
+                    if (!stopping)
+                    {
+                        SendToMembers(Frame(new SystemEvent("left", session.Username!, message, now)));
+                    }
+                });
             }
         }
 
@@ -349,6 +386,8 @@ public sealed class Hub
             AdmitLocked(session, session.Username!, Time.GetUtcNow());
         }
 
+        DeliverOffline(session);
+
         _logger.LogInformation("Connection #{Id} joined as {User} (approved)", session.Id, session.Username);
         return true;
     }
@@ -398,6 +437,13 @@ public sealed class Hub
             _chatLog.Write(now, "[SERVER] Server is shutting down");
         }
 
+        // Everything already accepted is stored and delivered before the goodbye.
+        _cleanupTimer?.Dispose();
+        if (_writer is not null)
+        {
+            await _writer.CompleteAsync().ConfigureAwait(false);
+        }
+
         _logger.LogInformation("Shutting down: closing {Count} connections", all.Length);
         var notice = Frame(new ServerNoticeEvent("Server is shutting down", now));
         foreach (var session in all)
@@ -431,35 +477,27 @@ public sealed class Hub
         }
     }
 
-    internal void SendError(Session session, string code, string message) =>
-        session.Send(Frame(new ErrorEvent(code, message)));
-
-    internal void Broadcast(Session sender, string content, string? color)
+    internal void SendError(Session session, string code, string message)
     {
-        sender.CountMessage();
-        Interlocked.Increment(ref _messagesTotal);
-        lock (_gate)
+        var frame = Frame(new ErrorEvent(code, message));
+        if (MustWait(session))
         {
-            // Stamped under the lock, so timestamps never go backwards in chat.log or on the wire.
-            var now = Time.GetUtcNow();
-            var frame = Frame(new ChatEvent(sender.Username!, content, color, now));
-            _chatLog.Write(now, $"{sender.Username}: {content}");
-            SendToMembers(frame);
+            Defer(session, () => session.Send(frame));
+            return;
         }
+
+        session.Send(frame);
     }
 
-    internal void SendPrivate(Session sender, Session target, string content, string? color)
-    {
-        sender.CountMessage();
-        Interlocked.Increment(ref _messagesTotal);
-        var now = Time.GetUtcNow();
-        var delivered = target.Send(Frame(new PrivateMessageEvent(sender.Username!, content, color, now)));
-        sender.Send(Frame(new PrivateConfirmationEvent(target.Username!, content, color, delivered, now)));
-        if (Options.LogPrivate)
-        {
-            _chatLog.Write(now, $"[PM] {sender.Username} -> {target.Username}: {content}");
-        }
-    }
+    internal void Broadcast(Session sender, Room room, string content, string? color) =>
+        Submit(new OutgoingMessage(sender, content, color) { Room = room });
+
+    internal void SendPrivate(Session sender, Session target, string content, string? color) =>
+        Submit(new OutgoingMessage(sender, content, color) { Target = target });
+
+    /// <summary>A private message to a registered user who is offline: stored, delivered at their next login.</summary>
+    internal void SendOffline(Session sender, string target, string content, string? color) =>
+        Submit(new OutgoingMessage(sender, content, color) { OfflineTarget = target });
 
     /// <summary>
     /// Announces a stored file: to the room when <paramref name="target"/> is null (today the room is
@@ -502,8 +540,13 @@ public sealed class Hub
 
     internal void Quit(Session session)
     {
-        session.Send(Frame(new GoodbyeEvent(session.Username is null ? "Goodbye!" : $"Goodbye, {session.Username}!", "quit")));
-        session.Close("quit");
+        // Input after /quit is ignored at once; the goodbye waits for the user's own messages to come back.
+        session.Quitting = true;
+        AfterAccepted(session, () =>
+        {
+            session.Send(Frame(new GoodbyeEvent(session.Username is null ? "Goodbye!" : $"Goodbye, {session.Username}!", "quit")));
+            session.Close("quit");
+        });
     }
 
     private void SendToMembers(OutboundFrame frame)
@@ -516,10 +559,15 @@ public sealed class Hub
 
     private void TryJoin(Session session, string username, string? password)
     {
-        _ = password; // Accounts arrive with the storage work; until then every name is a guest name.
+        session.PasswordFor = null;
         if (UsernameRules.Validate(username) is { } invalid)
         {
             SendError(session, ErrorCodes.InvalidUsername, invalid + ". Please enter another username:");
+            return;
+        }
+
+        if (!Authenticate(session, username, password, out var account))
+        {
             return;
         }
 
@@ -530,6 +578,8 @@ public sealed class Hub
             {
                 return;
             }
+
+            session.Account = account;
 
             if (_byName.ContainsKey(username) || _pending.ContainsKey(username))
             {
@@ -552,6 +602,11 @@ public sealed class Hub
         }
 
         session.LoginTimer?.Dispose();
+        if (session.State == SessionState.Joined)
+        {
+            DeliverOffline(session);
+        }
+
         if (Options.ApproveJoins)
         {
             _logger.LogInformation("Connection #{Id} from {Remote} asks to join as {User}: waiting for approval", session.Id, session.RemoteAddress, username);
@@ -577,9 +632,13 @@ public sealed class Hub
         _chatLog.Write(now, "*** " + message);
         SendToMembers(Frame(new SystemEvent("joined", username, message, now)));
         _members = [.. _members, session];
+        _general.Members = _members;
+        session.Rooms.Add(_general);
+        session.CurrentRoom = _general;
 
-        // Inside the lock, so the welcome is the first thing the new member sees.
-        session.Send(Frame(new WelcomeEvent(username, Usernames, Options.Motd)));
+        // Inside the lock, so the welcome is the first thing the new member sees, and its history before any live message.
+        session.Send(Frame(new WelcomeEvent(username, Usernames, Options.Motd) { Room = _general.Name, Registered = session.Account is not null }));
+        ReplayLocked(session, _general);
     }
 
     private void RunLine(Session session, string line)
@@ -606,7 +665,10 @@ public sealed class Hub
         Run(session, definition, TextCommand.SplitArguments(command.Rest, definition.MaxArgs), null);
     }
 
-    private void Dispatch(Session session, string name, string? color, params (string Field, string? Value)[] fields)
+    private void Dispatch(Session session, string name, string? color, params (string Field, string? Value)[] fields) =>
+        Dispatch(session, name, color, null, fields);
+
+    private void Dispatch(Session session, string name, string? color, ClientRequest? request, params (string Field, string? Value)[] fields)
     {
         var args = new string[fields.Length];
         for (var i = 0; i < fields.Length; i++)
@@ -626,11 +688,11 @@ public sealed class Hub
             return;
         }
 
-        Run(session, Commands[name], args, ChatColors.Normalize(color));
+        Run(session, Commands[name], args, ChatColors.Normalize(color), request);
     }
 
     // The shared checks every command gets, in one place.
-    private void Run(Session session, CommandDefinition command, string[] args, string? color)
+    private void Run(Session session, CommandDefinition command, string[] args, string? color, ClientRequest? request = null)
     {
         if (command.RequiresJoin && !RequireJoined(session))
         {
@@ -648,7 +710,14 @@ public sealed class Hub
             return;
         }
 
-        command.Handler(new CommandContext(this, session, args, color));
+        var context = new CommandContext(this, session, args, color) { Request = request };
+        if (!command.Stored && MustWait(session))
+        {
+            Defer(session, () => command.Handler(context));
+            return;
+        }
+
+        command.Handler(context);
     }
 
     private bool RequireJoined(Session session)

@@ -33,4 +33,25 @@ public sealed class HubOptions
 
     /// <summary>Per-address connection limits and flood penalties (see docs/security.md).</summary>
     public AbuseOptions Abuse { get; set; } = new();
+
+    /// <summary>
+    /// Accepted messages that may wait for the store's writer before input pauses (see FlowControl). Small,
+    /// so a batch delivered at once stays within the readers' send-queue bounds.
+    /// </summary>
+    public int StoreBacklog { get; set; } = 256;
+
+    /// <summary>How many messages of a room are replayed on joining it.</summary>
+    public int HistoryReplay { get; set; } = 50;
+
+    /// <summary>Messages older than this many days are deleted by the periodic cleanup; 0 keeps them.</summary>
+    public int HistoryDays { get; set; }
+
+    /// <summary>The cleanup keeps at most this many messages (newest); 0 means no limit.</summary>
+    public int HistoryMax { get; set; }
+
+    /// <summary>How often the retention cleanup runs (it also runs once at start-up).</summary>
+    public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Whether unregistered names are refused (accounts come from `parley admin create`).</summary>
+    public bool RequireAccounts { get; set; }
 }

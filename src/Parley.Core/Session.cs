@@ -85,6 +85,24 @@ public sealed class Session
 
     internal ITimer? LoginTimer { get; set; }
 
+    // Rooms and account: changed only under the hub's lock.
+    internal List<Room> Rooms { get; } = [];
+
+    internal Room? CurrentRoom { get; set; }
+
+    internal Account? Account { get; set; }
+
+    /// <summary>Text mode: the name whose password the next line is.</summary>
+    internal string? PasswordFor { get; set; }
+
+    internal bool IsAdmin => Account?.IsAdmin == true;
+
+    /// <summary>Has sent /quit: further input is ignored while the goodbye waits behind its last messages.</summary>
+    internal volatile bool Quitting;
+
+    /// <summary>Messages and deferred replies of this session still in the store's writer; while any are, replies queue behind them.</summary>
+    internal int InFlight;
+
     /// <summary>Queues a frame. Never blocks; a full queue aborts the session and returns false.</summary>
     public bool Send(OutboundFrame frame)
     {

@@ -22,4 +22,13 @@ public sealed record ClientRequest(string Type)
 
     /// <summary>A file's SHA-256, lower-case hex (<c>file_offer</c>, optional).</summary>
     public string? Sha256 { get; init; }
+
+    /// <summary><c>search</c>: the words to look for.</summary>
+    public string? Query { get; init; }
+
+    /// <summary><c>history</c>: only messages with a smaller id (paging back).</summary>
+    public long? Before { get; init; }
+
+    /// <summary><c>history</c>/<c>search</c>: how many messages at most.</summary>
+    public int? Limit { get; init; }
 }

@@ -30,4 +30,18 @@ public static class ErrorCodes
     public const string Muted = "muted";
     public const string LineTimeout = "line_timeout";
     public const string TooManyConnections = "too_many_connections";
+    public const string InvalidRoom = "invalid_room";
+    public const string UnknownRoom = "unknown_room";
+    public const string NotInRoom = "not_in_room";
+    public const string NotInvited = "not_invited";
+    public const string NotPermitted = "not_permitted";
+    public const string PasswordRequired = "password_required";
+    public const string WrongPassword = "wrong_password";
+    public const string TooManyAttempts = "too_many_attempts";
+    public const string AccountRequired = "account_required";
+    public const string AlreadyRegistered = "already_registered";
+    public const string NotRegistered = "not_registered";
+    public const string WeakPassword = "weak_password";
+    public const string Banned = "banned";
+    public const string StoreFailed = "store_failed";
 }

@@ -66,6 +66,17 @@ public static class JsonEventWriter
                 w.WriteString("content", e.Content);
                 WriteColor(w, e.Color);
                 WriteTimestamp(w, e.Timestamp);
+                WriteRoom(w, e.Room);
+                if (e.Id > 0)
+                {
+                    w.WriteNumber("id", e.Id);
+                }
+
+                if (e.History)
+                {
+                    w.WriteBoolean("history", true);
+                }
+
                 break;
             case PrivateMessageEvent e:
                 w.WriteString("type", "private_message");
@@ -73,6 +84,11 @@ public static class JsonEventWriter
                 w.WriteString("content", e.Content);
                 WriteColor(w, e.Color);
                 WriteTimestamp(w, e.Timestamp);
+                if (e.Offline)
+                {
+                    w.WriteBoolean("offline", true);
+                }
+
                 break;
             case PrivateConfirmationEvent e:
                 w.WriteString("type", "private_confirmation");
@@ -81,6 +97,11 @@ public static class JsonEventWriter
                 WriteColor(w, e.Color);
                 w.WriteBoolean("delivered", e.Delivered);
                 WriteTimestamp(w, e.Timestamp);
+                if (e.Later)
+                {
+                    w.WriteBoolean("later", true);
+                }
+
                 break;
             case SystemEvent e:
                 w.WriteString("type", "system");
@@ -88,6 +109,7 @@ public static class JsonEventWriter
                 w.WriteString("username", e.Username);
                 w.WriteString("message", e.Message);
                 WriteTimestamp(w, e.Timestamp);
+                WriteRoom(w, e.Room);
                 break;
             case ServerNoticeEvent e:
                 w.WriteString("type", "server");
@@ -103,10 +125,64 @@ public static class JsonEventWriter
                     w.WriteString("motd", e.Motd);
                 }
 
+                WriteRoom(w, e.Room);
+                if (e.Registered)
+                {
+                    w.WriteBoolean("registered", true);
+                }
+
                 break;
             case UsersEvent e:
                 w.WriteString("type", "users");
                 WriteNames(w, "users", e.Users);
+                WriteRoom(w, e.Room);
+                break;
+            case InfoEvent e:
+                w.WriteString("type", "info");
+                w.WriteString("message", e.Message);
+                break;
+            case RoomEvent e:
+                w.WriteString("type", "room");
+                w.WriteString("event", e.Event);
+                w.WriteString("room", e.Room);
+                if (e.Topic is not null)
+                {
+                    w.WriteString("topic", e.Topic);
+                }
+
+                WriteNames(w, "users", e.Users);
+                w.WriteString("message", e.Message);
+                break;
+            case RoomsEvent e:
+                w.WriteString("type", "rooms");
+                w.WriteStartArray("rooms");
+                foreach (var room in e.Rooms)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", room.Name);
+                    w.WriteNumber("members", room.Members);
+                    if (room.Topic is not null)
+                    {
+                        w.WriteString("topic", room.Topic);
+                    }
+
+                    w.WriteBoolean("private", room.IsPrivate);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                break;
+            case HistoryEndEvent e:
+                w.WriteString("type", "history");
+                w.WriteString("room", e.Room);
+                w.WriteNumber("count", e.Count);
+                w.WriteNumber("oldest", e.Oldest);
+                w.WriteBoolean("more", e.More);
+                break;
+            case SearchEndEvent e:
+                w.WriteString("type", "search");
+                w.WriteString("query", e.Query);
+                w.WriteNumber("count", e.Count);
                 break;
             case PongEvent:
                 w.WriteString("type", "pong");
@@ -191,6 +267,14 @@ public static class JsonEventWriter
         if (color is not null)
         {
             w.WriteString("color", color);
+        }
+    }
+
+    private static void WriteRoom(Utf8JsonWriter w, string? room)
+    {
+        if (room is not null)
+        {
+            w.WriteString("room", room);
         }
     }
 

@@ -40,8 +40,10 @@ public static class JsonRequestParser
     private static bool TryParse(ref Utf8JsonReader reader, out ClientRequest request, out ProtocolError? error)
     {
         request = new ClientRequest(string.Empty);
-        string? type = null, username = null, password = null, content = null, target = null, color = null, room = null, lineText = null, fileName = null, sha256 = null;
+        string? type = null, username = null, password = null, content = null, target = null, color = null, room = null, lineText = null, fileName = null, sha256 = null, query = null;
         long? size = null;
+        long? before = null;
+        int? limit = null;
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -72,6 +74,9 @@ public static class JsonRequestParser
                     case "name": fileName = ReadString(ref reader, name); break;
                     case "sha256": sha256 = ReadString(ref reader, name); break;
                     case "size": size = ReadSize(ref reader, name); break;
+                    case "query": query = ReadString(ref reader, name); break;
+                    case "before": before = ReadInteger(ref reader, name); break;
+                    case "limit": limit = ReadInteger(ref reader, name) is { } n ? (int)Math.Clamp(n, 0, int.MaxValue) : null; break;
                     default: reader.Skip(); break;
                 }
             }
@@ -90,7 +95,7 @@ public static class JsonRequestParser
         }
         catch (FieldTypeException ex)
         {
-            error = new ProtocolError(ErrorCodes.InvalidField, $"Field '{ex.Field}' must be a string");
+            error = new ProtocolError(ErrorCodes.InvalidField, $"Field '{ex.Field}' must be {(ex.Field is "before" or "limit" ? "a whole number" : "a string")}");
             return false;
         }
         catch (FieldNumberException ex)
@@ -122,6 +127,9 @@ public static class JsonRequestParser
             Name = fileName,
             Size = size,
             Sha256 = sha256,
+            Query = query,
+            Before = before,
+            Limit = limit,
         };
         error = null;
         return true;
@@ -145,6 +153,13 @@ public static class JsonRequestParser
     {
         public string Field { get; } = field;
     }
+
+    private static long? ReadInteger(ref Utf8JsonReader reader, string field) => reader.TokenType switch
+    {
+        JsonTokenType.Number when reader.TryGetInt64(out var value) => value,
+        JsonTokenType.Null => null,
+        _ => throw new FieldTypeException(field),
+    };
 
     private sealed class FieldTypeException(string field) : Exception
     {

@@ -24,12 +24,17 @@ public static class TextEventWriter
     /// <summary>The event as one or more text lines, each ending in <c>\n</c>.</summary>
     public static string Format(ServerEvent evt, TimeZoneInfo zone) => evt switch
     {
-        ChatEvent e => $"{Stamp(e.Timestamp, zone)} {e.Username}: {e.Content}\n",
+        // History lines carry the date (they may be old) and always the room, so they never pass for live ones.
+        ChatEvent { History: true } e => $"{LongStamp(e.Timestamp, zone)} {e.Room ?? GeneralRoom} {e.Username}: {e.Content}\n",
+        ChatEvent e => $"{Stamp(e.Timestamp, zone)} {RoomPrefix(e.Room)}{e.Username}: {e.Content}\n",
+        PrivateMessageEvent { Offline: true } e => $"{LongStamp(e.Timestamp, zone)} [PM] {e.Sender}: {e.Content}\n",
         PrivateMessageEvent e => $"{Stamp(e.Timestamp, zone)} [PM] {e.Sender}: {e.Content}\n",
+        PrivateConfirmationEvent { Later: true } e => $"{Stamp(e.Timestamp, zone)} [PM to {e.Target}] {e.Content} (delivered later)\n",
         PrivateConfirmationEvent e => $"{Stamp(e.Timestamp, zone)} [PM to {e.Target}] {e.Content}\n",
-        SystemEvent e => $"{Stamp(e.Timestamp, zone)} *** {e.Message}\n",
+        SystemEvent e => $"{Stamp(e.Timestamp, zone)} {RoomPrefix(e.Room)}*** {e.Message}\n",
         ServerNoticeEvent e => $"{Stamp(e.Timestamp, zone)} [SERVER] {e.Message}\n",
         WelcomeEvent e => FormatWelcome(e),
+        UsersEvent { Room: { } room } e => $"Users in {room}: {string.Join(", ", e.Users)}\n",
         UsersEvent e => $"Users: {string.Join(", ", e.Users)}\n",
         PongEvent => "PONG\n",
         ErrorEvent e => $"ERROR {e.Message}\n",
@@ -40,8 +45,54 @@ public static class TextEventWriter
         FileSharedEvent e => FormatFile(e, zone),
         FileUploadEvent e => $"*** Upload {e.Name} ({ByteSize.Format(e.Size)}) to {e.UploadUrl}\n",
         FileRefusedEvent e => $"ERROR {e.Message}\n",
+        InfoEvent e => $"*** {e.Message}\n",
+        RoomEvent e => FormatRoom(e),
+        RoomsEvent e => FormatRooms(e),
+        HistoryEndEvent e => e.More
+            ? $"*** End of history of {e.Room} ({e.Count} messages; /history N for more)\n"
+            : $"*** End of history of {e.Room} ({e.Count} messages)\n",
+        SearchEndEvent e => $"*** {e.Count} {(e.Count == 1 ? "result" : "results")} for \"{e.Query}\"\n",
         _ => throw new ArgumentException($"No text form for {evt.GetType().Name}", nameof(evt)),
     };
+
+    /// <summary>The room everyone starts in; its lines keep the seed format, without a room prefix.</summary>
+    public const string GeneralRoom = "#general";
+
+    private static string RoomPrefix(string? room) =>
+        room is null || string.Equals(room, GeneralRoom, StringComparison.OrdinalIgnoreCase) ? string.Empty : room + " ";
+
+    private static string LongStamp(DateTimeOffset timestamp, TimeZoneInfo zone) =>
+        "[" + TimeZoneInfo.ConvertTime(timestamp, zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "]";
+
+    private static string FormatRoom(RoomEvent e)
+    {
+        var sb = new StringBuilder("*** ").Append(e.Message).Append('\n');
+        if (!string.IsNullOrEmpty(e.Topic))
+        {
+            sb.Append("*** Topic of ").Append(e.Room).Append(": ").Append(e.Topic).Append('\n');
+        }
+
+        sb.Append("Users in ").Append(e.Room).Append(": ").AppendJoin(", ", e.Users).Append('\n');
+        return sb.ToString();
+    }
+
+    private static string FormatRooms(RoomsEvent e)
+    {
+        var sb = new StringBuilder("Rooms:\n");
+        foreach (var room in e.Rooms)
+        {
+            sb.Append("  ").Append(room.Name).Append(" (").Append(room.Members).Append(room.Members == 1 ? " member" : " members");
+            sb.Append(room.IsPrivate ? ", private)" : ")");
+            if (!string.IsNullOrEmpty(room.Topic))
+            {
+                sb.Append(' ').Append(room.Topic);
+            }
+
+            sb.Append('\n');
+        }
+
+        return sb.ToString();
+    }
 
     private static string Stamp(DateTimeOffset timestamp, TimeZoneInfo zone) =>
         "[" + TimeZoneInfo.ConvertTime(timestamp, zone).ToString("HH:mm:ss", CultureInfo.InvariantCulture) + "]";

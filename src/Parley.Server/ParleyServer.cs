@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Parley.Core;
 using Parley.Server.Admin;
 using Parley.Server.Web;
+using Parley.Storage.Sqlite;
 
 namespace Parley.Server;
 
@@ -24,12 +25,14 @@ public sealed class ParleyServer : IAsyncDisposable
     private readonly Listeners _listeners;
     private readonly FileChatLog _chatLog;
     private ILoggerFactory? _earlyLogging;
+    private readonly IMessageStore _store;
 
-    private ParleyServer(WebApplication app, Listeners listeners, FileChatLog chatLog, ServerOptions options)
+    private ParleyServer(WebApplication app, Listeners listeners, FileChatLog chatLog, IMessageStore store, ServerOptions options)
     {
         _app = app;
         _listeners = listeners;
         _chatLog = chatLog;
+        _store = store;
         Options = options;
         Hub = app.Services.GetRequiredService<Hub>();
         app.Services.GetRequiredService<FileLinks>().WebPort = () => WebEndPoint?.Port;
@@ -86,6 +89,8 @@ public sealed class ParleyServer : IAsyncDisposable
         builder.Services.AddSingleton(options.Hub);
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton<IChatLog>(chatLog);
+        var store = OpenStore(options);
+        builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<Hub>();
         var admission = new ConnectionAdmission(options.Hub.Abuse, clock);
         builder.Services.AddSingleton(admission);
@@ -142,7 +147,7 @@ public sealed class ParleyServer : IAsyncDisposable
         app.MapGet("/healthz", (Hub hub) => Results.Json(new { status = "ok", connections = hub.ConnectionCount, users = hub.Usernames.Count }));
         ParleyWeb.Map(app);
 
-        return new ParleyServer(app, listeners, chatLog, options) { _earlyLogging = earlyLogging };
+        return new ParleyServer(app, listeners, chatLog, store, options) { _earlyLogging = earlyLogging };
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -210,6 +215,7 @@ public sealed class ParleyServer : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
         await _chatLog.DisposeAsync().ConfigureAwait(false);
         _earlyLogging?.Dispose();
+        _store.Dispose();
     }
 
     private static HttpsConnectionAdapterOptions Https(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, ServerOptions options) => new()
@@ -225,6 +231,27 @@ public sealed class ParleyServer : IAsyncDisposable
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss ";
         })));
+
+    /// <summary>The store <paramref name="options"/> ask for: DATA/parley.db (migrated to the current schema) or memory.</summary>
+    public static IMessageStore OpenStore(ServerOptions options) => options.Store.ToLowerInvariant() switch
+    {
+        "sqlite" => OpenSqlite(Path.Combine(options.DataDirectory, SqliteMessageStore.FileName)),
+        "memory" => new MemoryMessageStore(),
+        _ => throw new ArgumentException($"--store must be 'sqlite' or 'memory', not '{options.Store}'"),
+    };
+
+    // Without its store the server must not run: accounts and bans would silently stop applying.
+    private static SqliteMessageStore OpenSqlite(string path)
+    {
+        try
+        {
+            return SqliteMessageStore.Open(path);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            throw new IOException($"cannot open the message store {path}: {ex.Message} (is the data directory writable, with free space?)", ex);
+        }
+    }
 
     private static IPAddress ResolveAddress(string host)
     {

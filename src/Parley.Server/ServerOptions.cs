@@ -27,6 +27,9 @@ public sealed class ServerOptions
     /// <summary>Run socket I/O continuations inline instead of on the thread pool (lower latency per delivery).</summary>
     public bool InlineScheduling { get; set; } = true;
 
+    /// <summary>"sqlite" (default: DATA/parley.db) or "memory" (nothing survives a restart; for tests and throwaway servers).</summary>
+    public string Store { get; set; } = "sqlite";
+
     public HubOptions Hub { get; set; } = new();
 
     /// <summary>The web port's address as users reach it (e.g. behind a proxy), for file links; null: taken from each client's connection.</summary>

@@ -43,13 +43,18 @@ internal static class ServeCommand
         var logMaxMb = new Option<int>("--log-max-mb") { Description = "Rotate chat.log when it would pass this many MiB (0: never by size)", DefaultValueFactory = _ => (int)(defaults.ChatLog.MaxBytes / (1024 * 1024)) };
         var logDaily = new Option<bool>("--log-daily") { Description = "Rotate chat.log at the first line of each new day", DefaultValueFactory = _ => defaults.ChatLog.Daily };
         var logKeep = new Option<int>("--log-keep") { Description = "Rotated chat.log files to keep (chat.log.1 ... chat.log.N)", DefaultValueFactory = _ => defaults.ChatLog.Keep };
+        var store = new Option<string>("--store") { Description = "Where messages, rooms and accounts live: sqlite (DATA/parley.db) or memory (forgotten at exit)", DefaultValueFactory = _ => defaults.Store };
+        var historyReplay = new Option<int>("--history-replay") { Description = "Messages of a room replayed on joining it (0: none)", DefaultValueFactory = _ => defaults.Hub.HistoryReplay };
+        var historyDays = new Option<int>("--history-days") { Description = "Delete messages older than this many days (hourly cleanup); 0 keeps them", DefaultValueFactory = _ => defaults.Hub.HistoryDays };
+        var historyMax = new Option<int>("--history-max") { Description = "Keep at most this many messages, newest first (hourly cleanup); 0: no limit", DefaultValueFactory = _ => defaults.Hub.HistoryMax };
+        var requireAccounts = new Option<bool>("--require-accounts") { Description = "Refuse unregistered names (create accounts with `parley admin create`)" };
         var config = new Option<string?>("--config") { Description = "JSON settings file (keys are the option names, e.g. \"max-clients\"); default ./parley.json if present" };
 
         var command = new Command("serve", "Run the chat server. Settings also come from PARLEY_* environment variables (e.g. PARLEY_MAX_CLIENTS) and the config file.")
         {
             portArgument, port, host, webPort, data, maxClients, rateLimit, motd, logPrivate, loginTimeout, adminToken, approveJoins, maxFileSize, filesQuota, fileRetention, publicUrl,
             tls, tlsPort, tlsCert, tlsKey, allowedOrigins, maxPerIp, newPerIp, limitLoopback, ipRate, floodStrikes, floodMute, lineTimeout, keepAlive,
-            logMaxMb, logDaily, logKeep, config,
+            logMaxMb, logDaily, logKeep, store, historyReplay, historyDays, historyMax, requireAccounts, config,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -73,6 +78,7 @@ internal static class ServeCommand
                         QuotaBytes = Units.ParseSize(settings.Get(filesQuota), "--files-quota"),
                         Retention = Units.ParseDuration(settings.Get(fileRetention), "--file-retention"),
                     },
+                    Store = settings.Get(store),
                     Hub = new HubOptions
                     {
                         MaxClients = settings.Get(maxClients),
@@ -81,6 +87,10 @@ internal static class ServeCommand
                         LogPrivate = settings.Get(logPrivate),
                         LoginTimeout = TimeSpan.FromSeconds(settings.Get(loginTimeout)),
                         ApproveJoins = settings.Get(approveJoins),
+                        HistoryReplay = settings.Get(historyReplay),
+                        HistoryDays = settings.Get(historyDays),
+                        HistoryMax = settings.Get(historyMax),
+                        RequireAccounts = settings.Get(requireAccounts),
                         Abuse = new AbuseOptions
                         {
                             MaxConnectionsPerIp = settings.Get(maxPerIp),
@@ -120,7 +130,7 @@ internal static class ServeCommand
             }
             catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
             {
-                await Console.Error.WriteLineAsync($"parley serve: cannot set up TLS: {ex.Message}");
+                await Console.Error.WriteLineAsync($"parley serve: cannot start: {ex.Message}");
                 return 2;
             }
 
@@ -212,6 +222,16 @@ internal static class ServeCommand
         if (options.Files.MaxFileSize < 1 || options.Files.QuotaBytes < options.Files.MaxFileSize)
         {
             throw new ArgumentException("--max-file-size must be at least 1 byte and at most --files-quota");
+        }
+
+        if (options.Store is not ("sqlite" or "memory"))
+        {
+            throw new ArgumentException($"--store must be sqlite or memory, not '{options.Store}'");
+        }
+
+        if (options.Hub.HistoryReplay < 0 || options.Hub.HistoryDays < 0 || options.Hub.HistoryMax < 0)
+        {
+            throw new ArgumentException("--history-replay, --history-days and --history-max must be 0 or more");
         }
 
         if (options.Hub.LoginTimeout <= TimeSpan.Zero)

@@ -25,6 +25,11 @@ public sealed class EventFormatterTests
         (new UsersEvent(["alice", "bob"]), "[16:30:30] Users online (2): alice, bob", Tone.System),
         (new ErrorEvent("unknown_user", "User 'x' is not online"), "[16:30:30] error: User 'x' is not online", Tone.Error),
         (new GoodbyeEvent("Goodbye, alice!"), "[16:30:30] *** Goodbye, alice!", Tone.System),
+        (new ChatEvent("bob", "in dev", null, At) { Room = "#dev" }, "[16:30:25] #dev bob: in dev", Tone.Other),
+        (new ChatEvent("bob", "old", null, At) { Room = "#general", History = true }, "[2026-11-22 16:30:25] #general bob: old", Tone.History),
+        (new HistoryEndEvent("#general", 1, 7, false), "[16:30:30] *** End of history of #general (1 messages)", Tone.History),
+        (new SearchEndEvent("old", 1), "[16:30:30] *** 1 result for \"old\"", Tone.History),
+        (new PrivateConfirmationEvent("bob", "psst", null, false, At) { Later = true }, "[16:30:25] [PM to bob] psst (delivered later)", Tone.PrivateSent),
     ];
 
     [Fact]

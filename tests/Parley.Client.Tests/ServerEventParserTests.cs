@@ -25,7 +25,26 @@ public sealed class ServerEventParserTests
         new FileSharedEvent("f2", "bob", "alice", "x", 0, "cd", "u", "p", Sent),
         new FileUploadEvent("u1", "a.bin", 99, "http://h/files/uploads/u1?token=t", "/files/uploads/u1?token=t", 1048576),
         new FileRefusedEvent("big.iso", ErrorCodes.FileTooLarge, "too big"),
+        new ChatEvent("bob", "old news", null, Sent) { Room = "#dev", Id = 42, History = true },
+        new PrivateMessageEvent("bob", "while you were out", null, Sent) { Offline = true },
+        new PrivateConfirmationEvent("bob", "later", null, false, Sent) { Later = true },
+        new SystemEvent("joined", "bob", "bob joined #dev", Sent) { Room = "#dev" },
+        new InfoEvent("Registered alice"),
+        new HistoryEndEvent("#dev", 50, 42, true),
+        new SearchEndEvent("deploy failed", 3),
     ];
+
+    [Fact]
+    public void Reads_room_changes_and_room_lists()
+    {
+        Assert.True(Parse(JsonEventWriter.Encode(new RoomEvent("joined", "#dev", "Release", ["alice", "bob"], "You joined #dev")), out var room));
+        var r = Assert.IsType<RoomEvent>(room);
+        Assert.Equal(("joined", "#dev", "Release", "You joined #dev"), (r.Event, r.Room, r.Topic, r.Message));
+        Assert.Equal(["alice", "bob"], r.Users);
+
+        Assert.True(Parse(JsonEventWriter.Encode(new RoomsEvent([new RoomInfo("#dev", 2, "Release", false), new RoomInfo("#ops", 1, null, true)])), out var rooms));
+        Assert.Equal([new RoomInfo("#dev", 2, "Release", false), new RoomInfo("#ops", 1, null, true)], Assert.IsType<RoomsEvent>(rooms).Rooms);
+    }
 
     [Theory]
     [MemberData(nameof(SimpleEvents))]

@@ -27,7 +27,8 @@ public sealed partial class DataDirectoryFaultTests : IAsyncLifetime
     [Fact]
     public async Task A_full_disk_drops_chat_log_lines_but_not_chat_and_writing_resumes_when_space_returns()
     {
-        await using var server = await TestServer.StartAsync(dataDirectory: _mount);
+        // chat.log is the subject here; the SQLite store refuses to deliver what it cannot store (store_failed).
+        await using var server = await TestServer.StartAsync(o => o.Store = "memory", dataDirectory: _mount);
         await using var alice = await server.JoinTextAsync("alice");
         await using var bob = await server.JoinTextAsync("bob");
         await alice.SendLineAsync("before the disk fills");
@@ -68,13 +69,22 @@ public sealed partial class DataDirectoryFaultTests : IAsyncLifetime
     public async Task A_read_only_data_directory_keeps_chat_going_from_the_start()
     {
         await RunAsync("mount", "-o", "remount,ro", _mount);
-        await using var server = await TestServer.StartAsync(o => { o.Tls = true; o.TlsPort = 0; }, dataDirectory: _mount);
+        await using var server = await TestServer.StartAsync(o => { o.Tls = true; o.TlsPort = 0; o.Store = "memory"; }, dataDirectory: _mount);
         Assert.True(server.Server.ChatLog.IsFailing);
         await using var alice = await server.JoinTextAsync("alice");
         await using var bob = await server.JoinTextAsync("bob");
         await alice.SendLineAsync("nothing is written, everything is said");
         await bob.ExpectAsync("alice: nothing is written, everything is said");
         Assert.False(File.Exists(server.ChatLogPath));
+    }
+
+    [Fact]
+    public async Task A_read_only_data_directory_with_the_sqlite_store_is_refused_at_start_with_a_clear_reason()
+    {
+        await RunAsync("mount", "-o", "remount,ro", _mount);
+        var error = await Assert.ThrowsAsync<IOException>(() => TestServer.StartAsync(dataDirectory: _mount));
+        Assert.Contains("cannot open the message store", error.Message);
+        Assert.Contains("writable", error.Message);
     }
 
     private static void AssertWellFormed(string log, params string[] mustContain)

@@ -51,7 +51,7 @@ public sealed class WebSocketTests
         await using var alice = await server.ConnectWebSocketAsync();
         await alice.SendAsync(new { type = "join", username = "alice" });
         var welcome = await alice.ReadTextAsync();
-        Assert.Equal("""{"type":"welcome","username":"alice","users":["alice"]}""", welcome);
+        Assert.Equal("""{"type":"welcome","username":"alice","users":["alice"],"room":"#general"}""", welcome);
 
         await alice.SendAsync(new { type = "ping" });
         Assert.Equal("""{"type":"pong"}""", await alice.ReadTextAsync());

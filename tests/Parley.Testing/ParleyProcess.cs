@@ -105,6 +105,13 @@ public sealed partial class ParleyProcess : IAsyncDisposable
         throw new TimeoutException($"parley never printed '{text}'. Output:\n{string.Join("\n", Output)}");
     }
 
+    /// <summary>Writes <paramref name="text"/> to the process's stdin and closes it.</summary>
+    public async Task WriteInputAndCloseAsync(string text)
+    {
+        await _process.StandardInput.WriteAsync(text).ConfigureAwait(false);
+        _process.StandardInput.Close();
+    }
+
     public void Signal(int signal)
     {
         if (Kill(_process.Id, signal) != 0)

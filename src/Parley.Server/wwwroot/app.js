@@ -12,7 +12,8 @@
   const ui = {
     status: $('status'), statusText: $('status-text'), retryNow: $('retry-now'),
     me: $('me'), meName: $('me-name'), leave: $('leave'), usersToggle: $('users-toggle'), countBadge: $('user-count-badge'),
-    connectView: $('connect-view'), connectForm: $('connect-form'), username: $('username'), join: $('join'),
+    connectView: $('connect-view'), connectForm: $('connect-form'), username: $('username'), password: $('password'), join: $('join'),
+    searchForm: $('search-form'), search: $('search'),
     connectMessage: $('connect-message'), origin: $('server-origin'),
     chatView: $('chat-view'), messages: $('messages'), jump: $('jump'),
     composer: $('composer'), modePublic: $('mode-public'), modePrivate: $('mode-private'),
@@ -56,7 +57,7 @@
     }
     state.ws = ws;
     ws.onopen = () => {
-      if (ws === state.ws) send({ type: 'join', username: state.name });
+      if (ws === state.ws) send(joinRequest(state.name));
     };
     ws.onmessage = (event) => {
       if (ws !== state.ws) return;
@@ -166,13 +167,18 @@
         }
         return;
       case 'message': {
+        // Replayed history and search results are greyed and dated, and always name their room.
+        if (msg.history) {
+          return addLine('history', msg.content, { who: `${msg.room || '#general'} ${msg.username}`, time: msg.timestamp, dated: true });
+        }
         const own = sameName(msg.username, state.name);
-        return addLine(own ? 'own' : 'other', msg.content, { who: msg.username, time: msg.timestamp, color: msg.color });
+        const room = msg.room && msg.room.toLowerCase() !== '#general' ? `${msg.room} ` : '';
+        return addLine(own ? 'own' : 'other', msg.content, { who: room + msg.username, time: msg.timestamp, color: msg.color });
       }
       case 'private_message':
         return addLine('pm-in', msg.content, { who: `PM from ${msg.sender}`, time: msg.timestamp, color: msg.color, reply: msg.sender });
       case 'private_confirmation':
-        return addLine('pm-out', msg.content + (msg.delivered === false ? ' (not delivered)' : ''),
+        return addLine('pm-out', msg.content + (msg.later ? ' (delivered later)' : msg.delivered === false ? ' (not delivered)' : ''),
           { who: `PM to ${msg.target}`, time: msg.timestamp, color: msg.color, reply: msg.target });
       case 'system':
         if (msg.event === 'joined') addUser(msg.username);
@@ -201,6 +207,21 @@
         return files.refused(msg);
       case 'file':
         return files.shared(msg);
+      case 'history':
+        return addLine('history', `End of history of ${msg.room} (${msg.count} messages${msg.more ? '; /history N for more' : ''})`);
+      case 'search':
+        return addLine('history', `${msg.count} ${msg.count === 1 ? 'result' : 'results'} for "${msg.query}"`);
+      case 'info':
+        return addLine('info', msg.message);
+      case 'room':
+        addLine('system', msg.message);
+        if (msg.topic) addLine('info', `Topic of ${msg.room}: ${msg.topic}`);
+        return addLine('info', `In ${msg.room}: ${(msg.users || []).join(', ')}`);
+      case 'rooms':
+        for (const r of msg.rooms || []) {
+          addLine('info', `${r.name} (${r.members})${r.private ? ' private' : ''}${r.topic ? ' — ' + r.topic : ''}`);
+        }
+        return undefined;
       default:
         return undefined; // newer servers may send types this page does not know yet
     }
@@ -270,12 +291,22 @@
   function clock(iso) {
     const d = iso ? new Date(iso) : new Date();
     const t = Number.isNaN(d.getTime()) ? new Date() : d;
-    return { text: `${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}`, iso: t.toISOString() };
+    return {
+      text: `${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}`,
+      date: `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}`,
+      iso: t.toISOString(),
+    };
   }
 
   function isAtBottom() {
     const el = ui.messages;
     return el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+  }
+
+  function joinRequest(name) {
+    const request = { type: 'join', username: name };
+    if (ui.password.value) request.password = ui.password.value;
+    return request;
   }
 
   function addLine(kind, text, opts = {}) {
@@ -285,7 +316,7 @@
     const time = document.createElement('time');
     const stamp = clock(opts.time);
     time.dateTime = stamp.iso;
-    time.textContent = stamp.text;
+    time.textContent = opts.dated ? `${stamp.date} ${stamp.text}` : stamp.text;
     li.append(time);
     if (opts.who) {
       const who = document.createElement(opts.reply ? 'button' : 'span');
@@ -651,6 +682,12 @@
     ui.join.disabled = false;
   }
 
+  ui.searchForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const query = ui.search.value.trim();
+    if (query && state.joined) send({ type: 'search', query });
+  });
+
   ui.connectForm.addEventListener('submit', (event) => {
     event.preventDefault();
     const name = ui.username.value.trim();
@@ -665,7 +702,7 @@
     ui.messages.replaceChildren();
     if (state.ws && state.ws.readyState === WebSocket.OPEN && !state.joined) {
       // Still connected after a refused name: try the new one on the same connection.
-      send({ type: 'join', username: name });
+      send(joinRequest(name));
     } else {
       connect();
     }

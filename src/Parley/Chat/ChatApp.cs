@@ -227,6 +227,12 @@ internal sealed partial class ChatApp
         {
             PrintInOrder([Error("not sent: " + ex.Message)]);
         }
+        catch (IOException) when (_options.Reconnect && !_options.InputIsTerminal)
+        {
+            // The connection died before the UI heard of it: a scripted line waits for the reconnect
+            // like one read while reconnecting, instead of being lost.
+            _held.Enqueue(line);
+        }
         catch (IOException)
         {
             // The connection is going; its end is reported when the read side sees it.

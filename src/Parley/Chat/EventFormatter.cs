@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Parley.Client;
+using Parley.Protocol;
 using Parley.Protocol.Events;
 
 namespace Parley.Cli.Chat;
@@ -17,10 +18,18 @@ internal sealed class EventFormatter(TimeProvider time)
 
     public IReadOnlyList<ScreenLine> Format(ServerEvent evt) => evt switch
     {
-        ChatEvent e => [Message(e.Timestamp, IsOwn(e.Username) ? Tone.Own : Tone.Other, $"{e.Username}: ", e.Content, e.Color)],
-        PrivateMessageEvent e => [Message(e.Timestamp, Tone.PrivateReceived, $"[PM] {e.Sender}: ", e.Content, e.Color)],
-        PrivateConfirmationEvent e => [Message(e.Timestamp, Tone.PrivateSent, $"[PM to {e.Target}] ", e.Content, e.Color, e.Delivered ? "" : " (not delivered)")],
-        SystemEvent e => [Line(e.Timestamp, Tone.System, "*** " + e.Message)],
+        // Replayed history and search results are greyed and dated: they may be old.
+        ChatEvent { History: true } e => [ScreenLine.Of(Tone.History, LongStamp(e.Timestamp) + TerminalText.Escape($"{e.Room} {e.Username}: {e.Content}"))],
+        ChatEvent e => [Message(e.Timestamp, IsOwn(e.Username) ? Tone.Own : Tone.Other, $"{RoomPrefix(e.Room)}{e.Username}: ", e.Content, e.Color)],
+        PrivateMessageEvent e => [Message(e.Timestamp, Tone.PrivateReceived, $"[PM] {e.Sender}: ", e.Content, e.Color, e.Offline ? " (sent while you were away)" : "")],
+        PrivateConfirmationEvent e => [Message(e.Timestamp, Tone.PrivateSent, $"[PM to {e.Target}] ", e.Content, e.Color, e.Later ? " (delivered later)" : e.Delivered ? "" : " (not delivered)")],
+        SystemEvent e => [Line(e.Timestamp, Tone.System, "*** " + RoomPrefix(e.Room) + e.Message)],
+        InfoEvent e => [Now(Tone.System, "*** " + e.Message)],
+        RoomEvent e => RoomChange(e),
+        RoomsEvent e => [Now(Tone.System, "Rooms:"), .. e.Rooms.Select(r => Now(Tone.System, $"  {r.Name} ({r.Members}{(r.IsPrivate ? ", private" : "")}){(r.Topic is null ? "" : " " + r.Topic)}"))],
+        HistoryEndEvent e => [Now(Tone.History, $"*** End of history of {e.Room} ({e.Count} messages{(e.More ? "; /history N for more" : "")})")],
+        SearchEndEvent e => [Now(Tone.History, $"*** {e.Count} {(e.Count == 1 ? "result" : "results")} for \"{e.Query}\"")],
+        UsersEvent { Room: { } room } e => [Now(Tone.System, $"Users in {room}: {string.Join(", ", e.Users)}")],
         ServerNoticeEvent e => [Line(e.Timestamp, Tone.Server, "[SERVER] " + e.Message)],
         WelcomeEvent e => Welcome(e),
         UsersEvent e => [Now(Tone.System, UserList(e.Users))],
@@ -84,6 +93,24 @@ internal sealed class EventFormatter(TimeProvider time)
 
         return new ScreenLine(pieces);
     }
+
+    private IReadOnlyList<ScreenLine> RoomChange(RoomEvent e)
+    {
+        var lines = new List<ScreenLine> { Now(Tone.System, "*** " + e.Message) };
+        if (!string.IsNullOrEmpty(e.Topic))
+        {
+            lines.Add(Now(Tone.System, $"*** Topic of {e.Room}: {e.Topic}"));
+        }
+
+        lines.Add(Now(Tone.System, $"Users in {e.Room}: {string.Join(", ", e.Users)}"));
+        return lines;
+    }
+
+    private static string RoomPrefix(string? room) =>
+        room is null || string.Equals(room, TextEventWriter.GeneralRoom, StringComparison.OrdinalIgnoreCase) ? "" : room + " ";
+
+    private string LongStamp(DateTimeOffset at) =>
+        "[" + TimeZoneInfo.ConvertTime(at, time.LocalTimeZone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "] ";
 
     private string Stamp(DateTimeOffset at) =>
         "[" + TimeZoneInfo.ConvertTime(at, time.LocalTimeZone).ToString("HH:mm:ss", CultureInfo.InvariantCulture) + "] ";

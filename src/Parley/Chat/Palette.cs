@@ -27,6 +27,7 @@ internal sealed class Palette(bool enabled)
         Tone.PrivateSent => "\u001b[35m",
         Tone.PrivateReceived => "\u001b[38;5;208m",
         Tone.Error => "\u001b[1;31m",
+        Tone.History => "\u001b[2;37m",
         Tone.Red => "\u001b[31m",
         Tone.Green => "\u001b[32m",
         Tone.Yellow => "\u001b[33m",

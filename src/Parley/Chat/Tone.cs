@@ -12,6 +12,9 @@ internal enum Tone
     PrivateReceived,
     Error,
 
+    /// <summary>Replayed history and search results (grey).</summary>
+    History,
+
     // The colours a message may carry (/color), for its text.
     Red,
     Green,
