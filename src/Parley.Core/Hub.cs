@@ -500,8 +500,8 @@ public sealed partial class Hub
         Submit(new OutgoingMessage(sender, content, color) { OfflineTarget = target });
 
     /// <summary>
-    /// Announces a stored file: to the room when <paramref name="target"/> is null (today the room is
-    /// everyone; this is the one call that will take a room), otherwise to the two parties only.
+    /// Announces a stored file: to the sender's current room when <paramref name="target"/> is null,
+    /// otherwise to the two parties only.
     /// </summary>
     internal void ShareFile(Session sender, Session? target, FileSharedEvent evt)
     {
@@ -523,10 +523,16 @@ public sealed partial class Hub
 
         lock (_gate)
         {
-            // Stamped under the lock like a message, so the announcement takes its place in the order.
+            // Stamped under the lock like a message, so the announcement takes its place in the order;
+            // it goes to the sender's current room only (a file shared in a private room stays there).
+            var room = CurrentRoom(sender);
             var now = Time.GetUtcNow();
-            _chatLog.Write(now, $"*** {sender.Username} shared {line}");
-            SendToMembers(Frame(evt with { Timestamp = now }));
+            _chatLog.Write(now, room.IsGeneral ? $"*** {sender.Username} shared {line}" : $"{room.Name} *** {sender.Username} shared {line}");
+            var frame = Frame(evt with { Timestamp = now });
+            foreach (var member in room.IsGeneral ? _members : room.Members)
+            {
+                member.Send(frame);
+            }
         }
     }
 

@@ -56,6 +56,30 @@ public sealed class FileTransferTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_shared_in_a_room_reaches_that_room_only()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await server.JoinJsonAsync("alice");
+        await using var bob = await server.JoinJsonAsync("bob");
+        await using var carol = await server.JoinTextAsync("carol");
+        await alice.SendAsync(new { type = "command", line = "/join #dev" });
+        await alice.ExpectTypeAsync("room");
+        await bob.SendAsync(new { type = "command", line = "/join #dev" });
+        await bob.ExpectTypeAsync("room");
+        var (path, sha) = MakeFile("plan.txt", 1000);
+
+        var upload = await OfferAsync(alice, "plan.txt", 1000, sha);
+        var reply = await new FileUploader(_http).UploadAsync(new Uri(upload.GetProperty("upload_url").GetString()!), path, upload.GetProperty("chunk_size").GetInt32());
+        Assert.True(reply.Complete);
+        Assert.Equal("plan.txt", (await bob.ExpectTypeAsync("file")).GetProperty("name").GetString());
+
+        // Carol, only in #general, sees a later #general line but never the file.
+        await bob.SendAsync(new { type = "message", content = "for everyone", room = "#general" });
+        await carol.ExpectAsync("bob: for everyone");
+        Assert.DoesNotContain(carol.Seen, l => l.Contains("plan.txt", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Private_file_reaches_only_the_two_parties_and_needs_its_token()
     {
         await using var server = await TestServer.StartAsync();
