@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Extensions.Logging;
 using Parley.Protocol;
 using Parley.Protocol.Events;
@@ -276,6 +277,26 @@ public sealed partial class Hub
             default:
                 SendError(session, ErrorCodes.UnknownType, $"Unknown message type '{TextSanitizer.Clean(request.Type)}'");
                 return;
+        }
+    }
+
+    /// <summary>One JSON-lines request as the transport received it: parsed here, answered with an error when it does not parse.</summary>
+    public void HandleJson(Session session, in ReadOnlySequence<byte> line) =>
+        Answer(session, JsonRequestParser.TryParse(line, out var request, out var error), request, error);
+
+    /// <inheritdoc cref="HandleJson(Session, in ReadOnlySequence{byte})"/>
+    public void HandleJson(Session session, ReadOnlySpan<byte> line) =>
+        Answer(session, JsonRequestParser.TryParse(line, out var request, out var error), request, error);
+
+    private void Answer(Session session, bool parsed, ClientRequest request, ProtocolError? error)
+    {
+        if (parsed)
+        {
+            HandleRequest(session, request);
+        }
+        else
+        {
+            HandleProtocolError(session, error!);
         }
     }
 

@@ -177,14 +177,7 @@ public sealed class ChatConnectionHandler(Hub hub, ServerOptions options, ILogge
             return;
         }
 
-        if (JsonRequestParser.TryParse(line, out var request, out var error))
-        {
-            hub.HandleRequest(session, request);
-        }
-        else
-        {
-            hub.HandleProtocolError(session, error!);
-        }
+        hub.HandleJson(session, line);
     }
 
     private async Task WriteLoopAsync(Session session, PipeWriter output, PipeReader input)

@@ -198,14 +198,7 @@ internal sealed class WebSocketChatHandler(Hub hub, ConnectionAdmission admissio
             return;
         }
 
-        if (JsonRequestParser.TryParse(message, out var request, out var error))
-        {
-            hub.HandleRequest(session, request);
-        }
-        else
-        {
-            hub.HandleProtocolError(session, error!);
-        }
+        hub.HandleJson(session, message);
     }
 
     private async Task SendLoopAsync(Session session, WebSocket socket, CancellationTokenSource receiving)
