@@ -10,14 +10,15 @@ namespace Parley.Core;
 /// in chunks through the web port (never on the chat connection, so nobody's messages queue behind
 /// them), each chunk goes straight to a part file, and only when the whole file is there and its
 /// SHA-256 checks out is it stored once by content hash and announced. Nothing half-uploaded is ever
-/// visible; idle uploads are deleted after <see cref="FileTransferOptions.UploadTimeout"/>.
+/// visible; idle uploads are deleted after <see cref="FileTransferOptions.UploadTimeout"/>. Which
+/// shares exist is the message store's business (<see cref="IMessageStore.Files"/>).
 /// </summary>
 public sealed class FileTransfers : IDisposable
 {
     private const int CopyBufferSize = 64 * 1024;
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, Upload> _uploads = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PendingUpload> _uploads = new(StringComparer.Ordinal);
     private readonly Hub _hub;
     private readonly IFileCatalog _catalog;
     private readonly Func<Session, string> _baseUrl;
@@ -26,11 +27,11 @@ public sealed class FileTransfers : IDisposable
     private long _reserved;
     private long _stored;
 
-    public FileTransfers(Hub hub, FileTransferOptions options, IFileCatalog catalog, Func<Session, string> baseUrl, ILogger logger)
+    public FileTransfers(Hub hub, FileTransferOptions options, Func<Session, string> baseUrl, ILogger logger)
     {
         _hub = hub;
         Options = options;
-        _catalog = catalog;
+        _catalog = hub.Store.Files;
         _baseUrl = baseUrl;
         _logger = logger;
         Directory.CreateDirectory(BlobDirectory);
@@ -42,13 +43,14 @@ public sealed class FileTransfers : IDisposable
             File.Delete(part);
         }
 
-        _stored = ComputeStoredBytes();
+        CatalogImport.Run(options.Directory, hub.Store, logger);
+        _stored = _catalog.ContentBytes();
         _sweeper = hub.Time.CreateTimer(static state => ((FileTransfers)state!).Sweep(), this, options.SweepInterval, options.SweepInterval);
     }
 
     public FileTransferOptions Options { get; }
 
-    /// <summary>Bytes of stored blobs (each content once).</summary>
+    /// <summary>Bytes of shared contents (each content once), as the store counts them.</summary>
     public long StoredBytes => Interlocked.Read(ref _stored);
 
     public int UploadsInProgress
@@ -116,7 +118,9 @@ public sealed class FileTransfers : IDisposable
             target = recipient.Username;
         }
 
-        var upload = new Upload(NewId(), NewToken(), sender.Username!, target, name, size, expected, _hub.Time.GetTimestamp());
+        // A public share goes to the room the offer was made in, even if the sender moves on meanwhile.
+        var room = target is null ? _hub.CurrentRoom(sender).Name : null;
+        var upload = new PendingUpload(NewId(), NewToken(), sender.Username!, target, room, name, size, expected, _hub.Time.GetTimestamp());
         lock (_gate)
         {
             if (StoredBytes + _reserved + size > Options.QuotaBytes)
@@ -132,7 +136,7 @@ public sealed class FileTransfers : IDisposable
         File.Create(PartPath(upload.Id)).Dispose();
         var path = $"/files/uploads/{upload.Id}?token={upload.Token}";
         sender.Send(_hub.Frame(new FileUploadEvent(upload.Id, name, size, _baseUrl(sender) + path, path, Options.ChunkSize)));
-        _logger.LogInformation("{User} offers {Name} ({Size}) to {Target}: upload {Id}", upload.Sender, name, ByteSize.Format(size), target ?? "everyone", upload.Id);
+        _logger.LogInformation("{User} offers {Name} ({Size}) to {Target}: upload {Id}", upload.Sender, name, ByteSize.Format(size), target ?? room, upload.Id);
     }
 
     /// <summary>Where an upload stands (for resuming), or null when there is no such upload for this token.</summary>
@@ -210,7 +214,7 @@ public sealed class FileTransfers : IDisposable
     public void Sweep()
     {
         var now = _hub.Time.GetTimestamp();
-        Upload[] idle;
+        PendingUpload[] idle;
         lock (_gate)
         {
             idle = [.. _uploads.Values.Where(u => !u.Busy && _hub.Time.GetElapsedTime(u.LastActivity, now) >= Options.UploadTimeout)];
@@ -222,26 +226,30 @@ public sealed class FileTransfers : IDisposable
         }
 
         var cutoff = _hub.Time.GetUtcNow() - Options.Retention;
-        var expired = _catalog.All.Where(f => f.SharedAt <= cutoff).ToList();
+        var expired = _catalog.SharedBefore(cutoff);
         if (expired.Count == 0)
         {
             return;
         }
 
-        _catalog.Remove([.. expired.Select(f => f.Id)]);
-        var live = _catalog.All.Select(f => f.Sha256).ToHashSet(StringComparer.Ordinal);
-        foreach (var sha in expired.Select(f => f.Sha256).Distinct().Where(s => !live.Contains(s)))
+        // Under the lock, so no upload completes against (or shares at once) a blob being deleted.
+        lock (_gate)
         {
-            TryDelete(BlobPath(sha));
+            _catalog.Remove([.. expired.Select(f => f.Id)]);
+            foreach (var sha in expired.Select(f => f.Sha256).Distinct(StringComparer.Ordinal).Where(s => _catalog.WithContent(s).Count == 0))
+            {
+                TryDelete(BlobPath(sha));
+            }
+
+            Interlocked.Exchange(ref _stored, _catalog.ContentBytes());
         }
 
-        Interlocked.Exchange(ref _stored, ComputeStoredBytes());
         _logger.LogInformation("Deleted {Count} shared files past their retention of {Retention}", expired.Count, Options.Retention);
     }
 
     public void Dispose() => _sweeper.Dispose();
 
-    private async Task<ChunkResult> AppendAsync(Upload upload, Stream body, string? chunkSha256, CancellationToken cancellationToken)
+    private async Task<ChunkResult> AppendAsync(PendingUpload upload, Stream body, string? chunkSha256, CancellationToken cancellationToken)
     {
         var start = upload.Offset;
         var room = upload.Size - start;
@@ -290,7 +298,7 @@ public sealed class FileTransfers : IDisposable
         return new ChunkResult(ChunkStatus.Accepted, upload.Offset, upload.Size);
     }
 
-    private async Task<ChunkResult> CompleteAsync(Upload upload, CancellationToken cancellationToken)
+    private async Task<ChunkResult> CompleteAsync(PendingUpload upload, CancellationToken cancellationToken)
     {
         var part = PartPath(upload.Id);
         string sha;
@@ -319,12 +327,23 @@ public sealed class FileTransfers : IDisposable
             return new ChunkResult(ChunkStatus.Gone, 0, upload.Size, $"{upload.Target} is not online any more; the file was not sent");
         }
 
+        if (upload.Room is { } roomName && !InRoom(sender, roomName))
+        {
+            Drop(upload, "sender left the room");
+            return new ChunkResult(ChunkStatus.Gone, 0, upload.Size, $"{upload.Sender} is not in {roomName} any more; the file was not shared");
+        }
+
+        var file = new StoredFile(NewId(), sha, upload.Name, upload.Size, upload.Sender, upload.Target, NewToken(), _hub.Time.GetUtcNow()) { Room = upload.Room };
         var blob = BlobPath(sha);
         Directory.CreateDirectory(Path.GetDirectoryName(blob)!);
         lock (_gate)
         {
             _uploads.Remove(upload.Id);
             _reserved -= upload.Size;
+
+            // The row first: a crash before the blob is in place leaves a row that finds nothing (and
+            // goes at retention), never a blob that no row owns and nothing would ever delete.
+            _catalog.Add(file);
             if (File.Exists(blob))
             {
                 File.Delete(part); // the same bytes are stored already: keep one copy
@@ -336,19 +355,27 @@ public sealed class FileTransfers : IDisposable
             }
         }
 
-        var file = new StoredFile(NewId(), sha, upload.Name, upload.Size, upload.Sender, upload.Target, NewToken(), _hub.Time.GetUtcNow());
-        _catalog.Add(file);
-        var path = DownloadPath(file);
-        var url = _baseUrl(sender) + path;
-        _hub.ShareFile(sender, target, new FileSharedEvent(file.Id, file.Sender, file.Target, file.Name, file.Size, sha, url, path, file.SharedAt));
-        _logger.LogInformation("{User} shared {Name} ({Size}, sha256 {Sha}) with {Target}", file.Sender, file.Name, ByteSize.Format(file.Size), sha, file.Target ?? "everyone");
+        var url = Announce(sender, target, file);
         return new ChunkResult(ChunkStatus.Complete, upload.Size, upload.Size, null, file, url);
     }
+
+    private string Announce(Session sender, Session? target, StoredFile file)
+    {
+        var path = DownloadPath(file);
+        var url = _baseUrl(sender) + path;
+        _hub.ShareFile(sender, target, new FileSharedEvent(file.Id, file.Sender, file.Target, file.Name, file.Size, file.Sha256, url, path, file.SharedAt) { Room = file.Room });
+        _logger.LogInformation("{User} shared {Name} ({Size}, sha256 {Sha}) with {Target}", file.Sender, file.Name, ByteSize.Format(file.Size), file.Sha256, file.Target ?? file.Room);
+        return url;
+    }
+
+    // Room.Members is replaced, never changed in place, so reading it without the hub's lock is safe.
+    private bool InRoom(Session session, string name) =>
+        _hub.FindRoom(name) is { } room && (room.IsGeneral || room.Members.Contains(session));
 
     /// <summary>The download link's path: the id, the name (for people and for "save as"), the capability.</summary>
     public static string DownloadPath(StoredFile file) => $"/files/{file.Id}/{Uri.EscapeDataString(file.Name)}?token={file.Token}";
 
-    private Upload? Get(string id, string? token)
+    private PendingUpload? Get(string id, string? token)
     {
         lock (_gate)
         {
@@ -356,7 +383,7 @@ public sealed class FileTransfers : IDisposable
         }
     }
 
-    private void Drop(Upload upload, string why)
+    private void Drop(PendingUpload upload, string why)
     {
         lock (_gate)
         {
@@ -373,9 +400,6 @@ public sealed class FileTransfers : IDisposable
     }
 
     private string PartPath(string id) => Path.Combine(PartDirectory, id + ".part");
-
-    private long ComputeStoredBytes() =>
-        Directory.EnumerateFiles(BlobDirectory, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
 
     private static ChunkResult NotFound() => new(ChunkStatus.NotFound, 0, 0, "No such upload (finished, cancelled, abandoned, or a wrong token)");
 
@@ -398,22 +422,4 @@ public sealed class FileTransfers : IDisposable
     private static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
 
     private static string NewToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-
-    private sealed class Upload(string id, string token, string sender, string? target, string name, long size, string? expectedSha256, long now)
-    {
-        private long _lastActivity = now;
-
-        public string Id { get; } = id;
-        public string Token { get; } = token;
-        public string Sender { get; } = sender;
-        public string? Target { get; } = target;
-        public string Name { get; } = name;
-        public long Size { get; } = size;
-        public string? ExpectedSha256 { get; } = expectedSha256;
-        public long Offset { get; set; }
-        public bool Busy { get; set; }
-        public long LastActivity => Interlocked.Read(ref _lastActivity);
-
-        public void Touch(long now) => Interlocked.Exchange(ref _lastActivity, now);
-    }
 }

@@ -545,11 +545,11 @@ public sealed partial class Hub
         lock (_gate)
         {
             // Stamped under the lock like a message, so the announcement takes its place in the order;
-            // it goes to the sender's current room only (a file shared in a private room stays there).
-            var room = CurrentRoom(sender);
+            // it goes to the room it was offered in only (a file shared in a private room stays there).
+            var room = evt.Room is { } name && _rooms.GetValueOrDefault(name) is { } offeredIn ? offeredIn : CurrentRoom(sender);
             var now = Time.GetUtcNow();
             _chatLog.Write(now, room.IsGeneral ? $"*** {sender.Username} shared {line}" : $"{room.Name} *** {sender.Username} shared {line}");
-            var frame = Frame(evt with { Timestamp = now });
+            var frame = Frame(evt with { Timestamp = now, Room = room.Name });
             foreach (var member in room.IsGeneral ? _members : room.Members)
             {
                 member.Send(frame);

@@ -1,7 +1,7 @@
 namespace Parley.Core;
 
 /// <summary>
-/// Where messages, rooms, accounts and bans live between restarts. Calls are synchronous and may
+/// Where messages, rooms, accounts, bans and file metadata live between restarts. Calls are synchronous and may
 /// touch the disk, so the hub never makes them under its lock; <see cref="Append"/> is called by one
 /// writer at a time (the hub's group-commit loop) with whole batches.
 /// </summary>
@@ -41,4 +41,7 @@ public interface IMessageStore : IDisposable
     void SaveBan(BanRecord ban);
 
     void RemoveBan(string name);
+
+    /// <summary>Which files have been shared (the metadata; the bytes stay in DATA/files/blobs).</summary>
+    IFileCatalog Files { get; }
 }

@@ -17,6 +17,8 @@ public sealed class MemoryMessageStore : IMessageStore
 
     public bool IsInMemory => true;
 
+    public IFileCatalog Files { get; } = new MemoryFileCatalog();
+
     public IReadOnlyList<long> Append(IReadOnlyList<StoredMessage> batch)
     {
         lock (_gate)

@@ -58,6 +58,24 @@ internal static class SchemaMigrations
         END;
         INSERT INTO messages_fts (rowid, content) SELECT id, content FROM messages WHERE room IS NOT NULL;
         """,
+
+        // 3: shared files (metadata; the bytes are blobs under DATA/files). Before this step they were
+        // in DATA/files/catalog.json, which the server imports once at its next start.
+        """
+        CREATE TABLE files (
+            id      TEXT PRIMARY KEY,
+            sha256  TEXT NOT NULL,               -- lower-case hex: names the blob
+            name    TEXT NOT NULL,               -- as announced, already made safe
+            size    INTEGER NOT NULL,
+            sender  TEXT NOT NULL,
+            room    TEXT,                        -- public shares: the room it was announced in
+            target  TEXT,                        -- private shares: the recipient
+            token   TEXT NOT NULL,               -- the download capability
+            time    INTEGER NOT NULL             -- Unix milliseconds, UTC
+        );
+        CREATE INDEX files_sha256 ON files (sha256);
+        CREATE INDEX files_time ON files (time);
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -19,6 +19,7 @@ public sealed class SqliteMessageStore : IMessageStore
     private SqliteMessageStore(string connectionString)
     {
         _connectionString = connectionString;
+        Files = new SqliteFileCatalog(OpenConnection);
     }
 
     public string Path { get; private init; } = string.Empty;
@@ -27,6 +28,8 @@ public sealed class SqliteMessageStore : IMessageStore
     public int OpenedAtVersion { get; private init; }
 
     public bool IsInMemory => false;
+
+    public IFileCatalog Files { get; }
 
     /// <summary>Opens (creating if needed) the database at <paramref name="path"/> and applies any missing migrations.</summary>
     public static SqliteMessageStore Open(string path)

@@ -32,7 +32,6 @@ internal static class FileEndpoints
             return new FileTransfers(
                 sp.GetRequiredService<Hub>(),
                 files,
-                new JsonFileCatalog(Path.Combine(files.Directory, "catalog.json")),
                 links.BaseFor,
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger<FileTransfers>());
         });
