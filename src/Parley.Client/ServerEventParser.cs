@@ -89,7 +89,7 @@ public static class ServerEventParser
             "help" => new HelpEvent(f.Commands ?? []),
             "goodbye" => new GoodbyeEvent(f.Message ?? ""),
             "prompt" => new PromptEvent(f.Message ?? ""),
-            "file" => new FileSharedEvent(f.FileId ?? "", f.Sender ?? "", f.Target, f.Name ?? "", f.Size ?? 0, f.Sha256 ?? "", f.Url ?? "", f.Path ?? "", time),
+            "file" => new FileSharedEvent(f.FileId ?? "", f.Sender ?? "", f.Target, f.Name ?? "", f.Size ?? 0, f.Sha256 ?? "", f.Url ?? "", f.Path ?? "", time) { Room = f.Room },
             "file_upload" => new FileUploadEvent(f.FileId ?? "", f.Name ?? "", f.Size ?? 0, f.UploadUrl ?? "", f.UploadPath ?? "", (int)Math.Clamp(f.ChunkSize ?? 0, 0, int.MaxValue)),
             "file_refused" => new FileRefusedEvent(f.Name ?? "", f.Code ?? "", f.Message ?? ""),
             _ => new UnknownEvent(f.Type, Encoding.UTF8.GetString(line)),

@@ -239,6 +239,7 @@ public static class JsonEventWriter
                 }
 
                 WriteTimestamp(w, e.Timestamp);
+                WriteRoom(w, e.Room);
                 break;
             case FileUploadEvent e:
                 w.WriteString("type", "file_upload");

@@ -98,7 +98,7 @@ public static class TextEventWriter
         "[" + TimeZoneInfo.ConvertTime(timestamp, zone).ToString("HH:mm:ss", CultureInfo.InvariantCulture) + "]";
 
     private static string FormatFile(FileSharedEvent e, TimeZoneInfo zone) => e.Target is null
-        ? $"{Stamp(e.Timestamp, zone)} *** {e.Sender} shared {e.Name} ({ByteSize.Format(e.Size)}): {e.Url}\n"
+        ? $"{Stamp(e.Timestamp, zone)} {RoomPrefix(e.Room)}*** {e.Sender} shared {e.Name} ({ByteSize.Format(e.Size)}): {e.Url}\n"
         : $"{Stamp(e.Timestamp, zone)} [PM] {e.Sender} sent {e.Name} ({ByteSize.Format(e.Size)}) to {e.Target}: {e.Url}\n";
 
     private static string FormatWelcome(WelcomeEvent e)

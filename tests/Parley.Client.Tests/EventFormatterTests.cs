@@ -30,6 +30,8 @@ public sealed class EventFormatterTests
         (new HistoryEndEvent("#general", 1, 7, false), "[16:30:30] *** End of history of #general (1 messages)", Tone.History),
         (new SearchEndEvent("old", 1), "[16:30:30] *** 1 result for \"old\"", Tone.History),
         (new PrivateConfirmationEvent("bob", "psst", null, false, At) { Later = true }, "[16:30:25] [PM to bob] psst (delivered later)", Tone.PrivateSent),
+        (new FileSharedEvent("f1", "alice", null, "plan.txt", 1000, "ab", "u", "p", At) { Room = "#dev" }, "[16:30:25] *** #dev alice shared plan.txt (1000 B)", Tone.System),
+        (new FileSharedEvent("f1", "alice", null, "plan.txt", 1000, "ab", "u", "p", At) { Room = "#general" }, "[16:30:25] *** alice shared plan.txt (1000 B)", Tone.System),
     ];
 
     [Fact]

@@ -25,6 +25,7 @@ public sealed class ServerEventParserTests
         new FileSharedEvent("f2", "bob", "alice", "x", 0, "cd", "u", "p", Sent),
         new FileUploadEvent("u1", "a.bin", 99, "http://h/files/uploads/u1?token=t", "/files/uploads/u1?token=t", 1048576),
         new FileRefusedEvent("big.iso", ErrorCodes.FileTooLarge, "too big"),
+        new FileSharedEvent("f3", "bob", null, "plan.txt", 10, "ef", "u", "p", Sent) { Room = "#dev" },
         new ChatEvent("bob", "old news", null, Sent) { Room = "#dev", Id = 42, History = true },
         new PrivateMessageEvent("bob", "while you were out", null, Sent) { Offline = true },
         new PrivateConfirmationEvent("bob", "later", null, false, Sent) { Later = true },

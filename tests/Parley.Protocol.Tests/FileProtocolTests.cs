@@ -91,4 +91,23 @@ public sealed class FileProtocolTests
         Assert.Equal(1024, upload.GetProperty("chunk_size").GetInt32());
         Assert.Equal("ERROR too big\n", TextEventWriter.Format(new FileRefusedEvent("a", ErrorCodes.FileTooLarge, "too big"), TimeZoneInfo.Utc));
     }
+
+    [Fact]
+    public void A_room_share_carries_its_room_like_a_message_and_only_other_rooms_prefix_the_text_line()
+    {
+        var shared = new FileSharedEvent("f1", "alice", null, "plan.txt", 1000, "abc", "http://h/files/f1/plan.txt?token=t", "/files/f1/plan.txt?token=t", At);
+
+        var dev = shared with { Room = "#dev" };
+        Assert.Equal("#dev", JsonDocument.Parse(JsonEventWriter.Encode(dev)).RootElement.GetProperty("room").GetString());
+        Assert.Equal("[14:30:25] #dev *** alice shared plan.txt (1000 B): http://h/files/f1/plan.txt?token=t\n", TextEventWriter.Format(dev, TimeZoneInfo.Utc));
+        var message = new ChatEvent("alice", "hi", null, At) { Room = "#dev" };
+        Assert.StartsWith("[14:30:25] #dev ", TextEventWriter.Format(message, TimeZoneInfo.Utc), StringComparison.Ordinal);
+
+        var general = shared with { Room = "#general" };
+        Assert.Equal("#general", JsonDocument.Parse(JsonEventWriter.Encode(general)).RootElement.GetProperty("room").GetString());
+        Assert.Equal("[14:30:25] *** alice shared plan.txt (1000 B): http://h/files/f1/plan.txt?token=t\n", TextEventWriter.Format(general, TimeZoneInfo.Utc));
+
+        // Private files have no room, as private messages have none.
+        Assert.False(JsonDocument.Parse(JsonEventWriter.Encode(shared with { Target = "bob" })).RootElement.TryGetProperty("room", out _));
+    }
 }

@@ -623,7 +623,9 @@
           ? addLine('pm-out', `sent ${msg.name} (${size})`, { who: `PM to ${msg.target}`, time: msg.timestamp, reply: msg.target })
           : addLine('pm-in', `sent you ${msg.name} (${size})`, { who: `PM from ${msg.sender}`, time: msg.timestamp, reply: msg.sender });
       } else {
-        li = addLine('file', `shared ${msg.name} (${size})`, { who: msg.sender, time: msg.timestamp });
+        // Named like a message: the room goes before the sender unless it is #general.
+        const room = msg.room && msg.room.toLowerCase() !== '#general' ? `${msg.room} ` : '';
+        li = addLine('file', `shared ${msg.name} (${size})`, { who: room + msg.sender, time: msg.timestamp });
       }
       // The link is the relative one: this page's origin is the web port, whatever --public-url says.
       const link = document.createElement('a');

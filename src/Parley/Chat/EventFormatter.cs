@@ -57,7 +57,7 @@ internal sealed class EventFormatter(TimeProvider time)
         var number = FileNumber?.Invoke(e.Id);
         var hint = IsOwn(e.Sender) || number is null or 0 ? "" : $" - /accept {number} to save it";
         return e.Target is null
-            ? Line(e.Timestamp, Tone.System, $"*** {e.Sender} shared {what}{hint}")
+            ? Line(e.Timestamp, Tone.System, $"*** {RoomPrefix(e.Room)}{e.Sender} shared {what}{hint}")
             : IsOwn(e.Sender)
                 ? Line(e.Timestamp, Tone.PrivateSent, $"[PM to {e.Target}] sent {what}")
                 : Line(e.Timestamp, Tone.PrivateReceived, $"[PM] {e.Sender} sent you {what}{hint}");
