@@ -90,7 +90,12 @@ public static class ServerEventParser
             "goodbye" => new GoodbyeEvent(f.Message ?? ""),
             "prompt" => new PromptEvent(f.Message ?? ""),
             "file" => new FileSharedEvent(f.FileId ?? "", f.Sender ?? "", f.Target, f.Name ?? "", f.Size ?? 0, f.Sha256 ?? "", f.Url ?? "", f.Path ?? "", time) { Room = f.Room },
-            "file_upload" => new FileUploadEvent(f.FileId ?? "", f.Name ?? "", f.Size ?? 0, f.UploadUrl ?? "", f.UploadPath ?? "", (int)Math.Clamp(f.ChunkSize ?? 0, 0, int.MaxValue)),
+            "file_upload" => new FileUploadEvent(f.FileId ?? "", f.Name ?? "", f.Size ?? 0, f.UploadUrl ?? "", f.UploadPath ?? "", (int)Math.Clamp(f.ChunkSize ?? 0, 0, int.MaxValue))
+            {
+                Complete = f.Complete ?? false,
+                Url = f.Url,
+                Path = f.Path,
+            },
             "file_refused" => new FileRefusedEvent(f.Name ?? "", f.Code ?? "", f.Message ?? ""),
             _ => new UnknownEvent(f.Type, Encoding.UTF8.GetString(line)),
         };
@@ -131,6 +136,7 @@ public static class ServerEventParser
             case "offline": f.Offline = ReadBool(ref reader); break;
             case "later": f.Later = ReadBool(ref reader); break;
             case "more": f.More = ReadBool(ref reader); break;
+            case "complete": f.Complete = ReadBool(ref reader); break;
             case "id":
                 // Files have string ids ("f1"), messages numeric ones (42).
                 if (reader.TokenType == JsonTokenType.String)
@@ -275,6 +281,7 @@ public static class ServerEventParser
         public bool? Offline { get; set; }
         public bool? Later { get; set; }
         public bool? More { get; set; }
+        public bool? Complete { get; set; }
         public long? Id { get; set; }
         public long? Count { get; set; }
         public long? Oldest { get; set; }

@@ -10,8 +10,9 @@ namespace Parley.Core;
 /// in chunks through the web port (never on the chat connection, so nobody's messages queue behind
 /// them), each chunk goes straight to a part file, and only when the whole file is there and its
 /// SHA-256 checks out is it stored once by content hash and announced. Nothing half-uploaded is ever
-/// visible; idle uploads are deleted after <see cref="FileTransferOptions.UploadTimeout"/>. Which
-/// shares exist is the message store's business (<see cref="IMessageStore.Files"/>).
+/// visible; idle uploads are deleted after <see cref="FileTransferOptions.UploadTimeout"/>. An offer
+/// that names a SHA-256 the server already holds is shared at once, without an upload. Which shares
+/// exist is the message store's business (<see cref="IMessageStore.Files"/>).
 /// </summary>
 public sealed class FileTransfers : IDisposable
 {
@@ -120,6 +121,11 @@ public sealed class FileTransfers : IDisposable
 
         // A public share goes to the room the offer was made in, even if the sender moves on meanwhile.
         var room = target is null ? _hub.CurrentRoom(sender).Name : null;
+        if (expected is not null && TryShareStored(sender, name, size, expected, target, room))
+        {
+            return;
+        }
+
         var upload = new PendingUpload(NewId(), NewToken(), sender.Username!, target, room, name, size, expected, _hub.Time.GetTimestamp());
         lock (_gate)
         {
@@ -359,6 +365,37 @@ public sealed class FileTransfers : IDisposable
         return new ChunkResult(ChunkStatus.Complete, upload.Size, upload.Size, null, file, url);
     }
 
+    /// <summary>
+    /// Shares an offered SHA-256 whose bytes are stored already, without an upload. Only content the
+    /// sender has been given a share of (sent, received, or announced in a public room) qualifies, so an
+    /// offer cannot be used to learn what others exchanged privately or to obtain it by its hash alone;
+    /// any other offer is uploaded as usual and deduplicated after (invisibly to the client).
+    /// </summary>
+    private bool TryShareStored(Session sender, string name, long size, string sha256, string? target, string? room)
+    {
+        var known = _catalog.WithContent(sha256).FirstOrDefault(f => f.Size == size && SeenBy(sender, f));
+        if (known is null)
+        {
+            return false;
+        }
+
+        var file = new StoredFile(NewId(), sha256, name, size, sender.Username!, target, NewToken(), _hub.Time.GetUtcNow()) { Room = room };
+        lock (_gate)
+        {
+            if (!File.Exists(BlobPath(sha256)))
+            {
+                return false; // its row outlived the blob (a crash mid-share): upload it again
+            }
+
+            _catalog.Add(file);
+        }
+
+        var path = DownloadPath(file);
+        sender.Send(_hub.Frame(new FileUploadEvent(file.Id, name, size, "", "", 0) { Complete = true, Url = _baseUrl(sender) + path, Path = path }));
+        Announce(sender, target is null ? null : _hub.Find(target), file);
+        return true;
+    }
+
     private string Announce(Session sender, Session? target, StoredFile file)
     {
         var path = DownloadPath(file);
@@ -367,6 +404,11 @@ public sealed class FileTransfers : IDisposable
         _logger.LogInformation("{User} shared {Name} ({Size}, sha256 {Sha}) with {Target}", file.Sender, file.Name, ByteSize.Format(file.Size), file.Sha256, file.Target ?? file.Room);
         return url;
     }
+
+    private bool SeenBy(Session session, StoredFile file) =>
+        UsernameRules.Comparer.Equals(file.Sender, session.Username) ||
+        (file.Target is not null && UsernameRules.Comparer.Equals(file.Target, session.Username)) ||
+        (file.Room is not null && _hub.FindRoom(file.Room) is { IsPrivate: false });
 
     // Room.Members is replaced, never changed in place, so reading it without the hub's lock is safe.
     private bool InRoom(Session session, string name) =>

@@ -241,6 +241,15 @@ public static class JsonEventWriter
                 WriteTimestamp(w, e.Timestamp);
                 WriteRoom(w, e.Room);
                 break;
+            case FileUploadEvent { Complete: true } e:
+                w.WriteString("type", "file_upload");
+                w.WriteString("id", e.Id);
+                w.WriteString("name", e.Name);
+                w.WriteNumber("size", e.Size);
+                w.WriteBoolean("complete", true);
+                w.WriteString("url", e.Url);
+                w.WriteString("path", e.Path);
+                break;
             case FileUploadEvent e:
                 w.WriteString("type", "file_upload");
                 w.WriteString("id", e.Id);

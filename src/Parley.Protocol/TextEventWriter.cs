@@ -43,6 +43,7 @@ public static class TextEventWriter
         PromptEvent e => $"{e.Message}\n",
         JoinPendingEvent e => $"*** {e.Message}\n",
         FileSharedEvent e => FormatFile(e, zone),
+        FileUploadEvent { Complete: true } e => $"*** {e.Name} ({ByteSize.Format(e.Size)}) is on the server already: shared without uploading\n",
         FileUploadEvent e => $"*** Upload {e.Name} ({ByteSize.Format(e.Size)}) to {e.UploadUrl}\n",
         FileRefusedEvent e => $"ERROR {e.Message}\n",
         InfoEvent e => $"*** {e.Message}\n",

@@ -42,6 +42,33 @@ public sealed class FileProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Sending_content_the_server_already_has_skips_the_upload()
+    {
+        await using var server = await TestServer.StartAsync();
+        var port = server.ChatEndPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var bob = await ChatClient.ConnectAsync("127.0.0.1", server.ChatEndPoint.Port);
+        await bob.JoinAsync("bob");
+        var source = Path.Combine(_dir, "slides.pdf");
+        await File.WriteAllBytesAsync(source, RandomNumberGenerator.GetBytes(300_000));
+        var copy = Path.Combine(_dir, "slides-copy.pdf");
+        File.Copy(source, copy);
+
+        await using var alice = ParleyProcess.Start("chat", "127.0.0.1", port, "--user", "alice");
+        await alice.WriteLineAsync("/send " + source);
+        await alice.ExpectAsync("*** alice shared slides.pdf (293 KiB)");
+        await alice.WriteLineAsync("/send " + copy);
+        alice.CloseInput();
+        Assert.Equal(0, await alice.WaitForExitAsync());
+        Assert.Single(alice.Output, l => l.Contains("Uploading ", StringComparison.Ordinal));
+        Assert.Contains(alice.Output, l => l.Contains("slides-copy.pdf (293 KiB) is on the server already: shared without uploading", StringComparison.Ordinal));
+
+        var first = await bob.NextAsync<FileSharedEvent>();
+        var second = await bob.NextAsync<FileSharedEvent>();
+        Assert.Equal(("slides.pdf", "slides-copy.pdf"), (first.Name, second.Name));
+        Assert.Equal(first.Sha256, second.Sha256);
+    }
+
+    [Fact]
     public async Task Private_send_and_accept_by_number_and_a_refused_oversize_file()
     {
         await using var server = await TestServer.StartAsync(o => o.Files.MaxFileSize = 1000);

@@ -26,6 +26,7 @@ public sealed class ServerEventParserTests
         new FileUploadEvent("u1", "a.bin", 99, "http://h/files/uploads/u1?token=t", "/files/uploads/u1?token=t", 1048576),
         new FileRefusedEvent("big.iso", ErrorCodes.FileTooLarge, "too big"),
         new FileSharedEvent("f3", "bob", null, "plan.txt", 10, "ef", "u", "p", Sent) { Room = "#dev" },
+        new FileUploadEvent("f4", "a.bin", 99, "", "", 0) { Complete = true, Url = "http://h/files/f4/a.bin?token=t", Path = "/files/f4/a.bin?token=t" },
         new ChatEvent("bob", "old news", null, Sent) { Room = "#dev", Id = 42, History = true },
         new PrivateMessageEvent("bob", "while you were out", null, Sent) { Offline = true },
         new PrivateConfirmationEvent("bob", "later", null, false, Sent) { Later = true },

@@ -110,4 +110,15 @@ public sealed class FileProtocolTests
         // Private files have no room, as private messages have none.
         Assert.False(JsonDocument.Parse(JsonEventWriter.Encode(shared with { Target = "bob" })).RootElement.TryGetProperty("room", out _));
     }
+
+    [Fact]
+    public void An_offer_answered_from_stored_content_is_a_complete_file_upload_without_upload_fields()
+    {
+        var stored = new FileUploadEvent("f9", "a.bin", 5, "", "", 0) { Complete = true, Url = "http://h/files/f9/a.bin?token=t", Path = "/files/f9/a.bin?token=t" };
+        var json = JsonDocument.Parse(JsonEventWriter.Encode(stored)).RootElement;
+        Assert.Equal(["type", "id", "name", "size", "complete", "url", "path"], json.EnumerateObject().Select(p => p.Name));
+        Assert.True(json.GetProperty("complete").GetBoolean());
+        Assert.Equal("/files/f9/a.bin?token=t", json.GetProperty("path").GetString());
+        Assert.Equal("*** a.bin (5 B) is on the server already: shared without uploading\n", TextEventWriter.Format(stored, TimeZoneInfo.Utc));
+    }
 }

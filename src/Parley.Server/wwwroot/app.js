@@ -573,6 +573,9 @@
     async upload(msg) {
       const file = files.pending.shift();
       if (!file) return;
+      // Stored content shared at once (only for offers with a sha256, which this page does not send:
+      // docs/protocol.md, Files): the file event follows and there is nothing to upload.
+      if (msg.complete) return;
       const li = document.createElement('li');
       const label = document.createElement('span');
       label.textContent = `${msg.name} (${formatSize(msg.size)})`;

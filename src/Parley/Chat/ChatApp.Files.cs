@@ -43,6 +43,11 @@ internal sealed partial class ChatApp
     {
         switch (evt)
         {
+            case FileUploadEvent { Complete: true } stored when _offers.TryDequeue(out var offer):
+                // The server had these bytes already (same SHA-256): shared, nothing to send.
+                Print(Tone.System, $"{stored.Name} ({ByteSize.Format(offer.Size)}) is on the server already: shared without uploading");
+                QuitIfIdle();
+                break;
             case FileUploadEvent upload when _offers.TryDequeue(out var offer):
                 StartUpload(upload, offer);
                 break;
