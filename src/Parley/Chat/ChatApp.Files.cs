@@ -92,12 +92,22 @@ internal sealed partial class ChatApp
         var name = upload.Name;
         Print(Tone.System, $"Uploading {name} ({ByteSize.Format(offer.Size)})...");
         var lastShown = -1;
+        var finished = false; // only touched on the UI loop
+
+        // Progress<T> reports through the thread pool, so the last report can reach the UI loop after the
+        // upload's end: a bar drawn then would stay in the prompt for good.
         var progress = new Progress<long>(done =>
         {
             var percent = offer.Size == 0 ? 100 : (int)(done * 100 / offer.Size);
             if (percent != Interlocked.Exchange(ref lastShown, percent))
             {
-                _queue.Writer.TryWrite(new UiInput.Run(() => ShowProgress(name, percent)));
+                _queue.Writer.TryWrite(new UiInput.Run(() =>
+                {
+                    if (!finished)
+                    {
+                        ShowProgress(name, percent);
+                    }
+                }));
             }
         });
         _ = Task.Run(async () =>
@@ -114,6 +124,7 @@ internal sealed partial class ChatApp
 
             _queue.Writer.TryWrite(new UiInput.Run(() =>
             {
+                finished = true;
                 ShowProgress(name, null);
                 if (problem is not null)
                 {
