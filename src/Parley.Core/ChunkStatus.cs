@@ -13,4 +13,7 @@ public enum ChunkStatus
     BadFileHash,
     Gone,
     Incomplete,
+
+    /// <summary>The whole file arrived but the store could not record the share: discarded, nothing announced.</summary>
+    StoreFailed,
 }

@@ -107,21 +107,18 @@ public sealed class FileTransfers : IDisposable
             }
         }
 
-        string? target = null;
-        if (targetName.Length > 0)
+        Session? recipient = null;
+        if (targetName.Length > 0 && (recipient = _hub.Find(targetName)) is null)
         {
-            if (_hub.Find(targetName) is not { } recipient)
-            {
-                Refuse(ErrorCodes.UnknownUser, $"User '{TextSanitizer.Clean(targetName)}' is not online");
-                return;
-            }
-
-            target = recipient.Username;
+            Refuse(ErrorCodes.UnknownUser, $"User '{TextSanitizer.Clean(targetName)}' is not online");
+            return;
         }
+
+        var target = recipient?.Username;
 
         // A public share goes to the room the offer was made in, even if the sender moves on meanwhile.
         var room = target is null ? _hub.CurrentRoom(sender).Name : null;
-        if (expected is not null && TryShareStored(sender, name, size, expected, target, room))
+        if (expected is not null && TryShareStored(sender, name, size, expected, recipient, room))
         {
             return;
         }
@@ -349,7 +346,17 @@ public sealed class FileTransfers : IDisposable
 
             // The row first: a crash before the blob is in place leaves a row that finds nothing (and
             // goes at retention), never a blob that no row owns and nothing would ever delete.
-            _catalog.Add(file);
+            try
+            {
+                _catalog.Add(file);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                _logger.LogError(ex, "Could not record {Name} from {User} in the store; the upload is discarded", upload.Name, upload.Sender);
+                TryDelete(part);
+                return new ChunkResult(ChunkStatus.StoreFailed, 0, upload.Size, "The server could not record the file (its storage failed); it was not shared");
+            }
+
             if (File.Exists(blob))
             {
                 File.Delete(part); // the same bytes are stored already: keep one copy
@@ -371,28 +378,36 @@ public sealed class FileTransfers : IDisposable
     /// offer cannot be used to learn what others exchanged privately or to obtain it by its hash alone;
     /// any other offer is uploaded as usual and deduplicated after (invisibly to the client).
     /// </summary>
-    private bool TryShareStored(Session sender, string name, long size, string sha256, string? target, string? room)
+    private bool TryShareStored(Session sender, string name, long size, string sha256, Session? recipient, string? room)
     {
-        var known = _catalog.WithContent(sha256).FirstOrDefault(f => f.Size == size && SeenBy(sender, f));
-        if (known is null)
+        var file = new StoredFile(NewId(), sha256, name, size, sender.Username!, recipient?.Username, NewToken(), _hub.Time.GetUtcNow()) { Room = room };
+        try
         {
-            return false;
-        }
-
-        var file = new StoredFile(NewId(), sha256, name, size, sender.Username!, target, NewToken(), _hub.Time.GetUtcNow()) { Room = room };
-        lock (_gate)
-        {
-            if (!File.Exists(BlobPath(sha256)))
+            if (!_catalog.WithContent(sha256).Any(f => f.Size == size && SeenBy(sender, f)))
             {
-                return false; // its row outlived the blob (a crash mid-share): upload it again
+                return false;
             }
 
-            _catalog.Add(file);
+            lock (_gate)
+            {
+                if (!File.Exists(BlobPath(sha256)))
+                {
+                    return false; // its row outlived the blob (a crash mid-share): upload it again
+                }
+
+                _catalog.Add(file);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The store failed: the ordinary upload path is still there, and reports a failure at its end.
+            _logger.LogError(ex, "Could not share stored content {Sha} for {User}", sha256, sender.Username);
+            return false;
         }
 
         var path = DownloadPath(file);
         sender.Send(_hub.Frame(new FileUploadEvent(file.Id, name, size, "", "", 0) { Complete = true, Url = _baseUrl(sender) + path, Path = path }));
-        Announce(sender, target is null ? null : _hub.Find(target), file);
+        Announce(sender, recipient, file);
         return true;
     }
 

@@ -113,6 +113,7 @@ internal static class FileEndpoints
             ChunkStatus.TooLarge => StatusCodes.Status413PayloadTooLarge,
             ChunkStatus.BadChunkHash or ChunkStatus.BadFileHash => StatusCodes.Status422UnprocessableEntity,
             ChunkStatus.Gone => StatusCodes.Status410Gone,
+            ChunkStatus.StoreFailed => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status500InternalServerError,
         };
         return Results.Json(
