@@ -75,6 +75,29 @@ public sealed class FilePageTests(BrowserFixture browser) : IDisposable
     }
 
     [Fact]
+    public async Task A_file_shared_in_another_room_than_general_names_the_room_like_a_message()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var context = await browser.NewContextAsync();
+        var page = await ChatPage.OpenAsync(context, server.WebUri);
+        await page.JoinAsync("web");
+        await page.SendAsync("/join #dev");
+        await page.ExpectLineAsync("In #dev: web", "info");
+        await using var console = await ChatClient.ConnectAsync("127.0.0.1", server.ChatEndPoint.Port);
+        await console.JoinAsync("con");
+        await console.SendCommandAsync("/join #dev");
+        await NextAsync<RoomEvent>(console);
+        var (path, sha) = MakeFile("plan.txt", 1000);
+
+        await UploadAsync(console, path, sha, target: null);
+        var line = await page.ExpectLineAsync("shared " + Path.GetFileName(path), "file");
+        await Expect(line.Locator(".who")).ToHaveTextAsync("#dev con");
+        await console.SendMessageAsync("said in #dev");
+        var message = await page.ExpectLineAsync("said in #dev", "other");
+        await Expect(message.Locator(".who")).ToHaveTextAsync("#dev con");
+    }
+
+    [Fact]
     public async Task Images_get_a_thumbnail_private_files_stay_private_and_drop_works()
     {
         await using var server = await TestServer.StartAsync();
