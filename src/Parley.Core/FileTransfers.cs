@@ -11,10 +11,10 @@ namespace Parley.Core;
 /// them), each chunk goes straight to a part file, and only when the whole file is there and its
 /// SHA-256 checks out is it stored once by content hash and announced. Nothing half-uploaded is ever
 /// visible; idle uploads are deleted after <see cref="FileTransferOptions.UploadTimeout"/>. An offer
-/// that names a SHA-256 the server already holds is shared at once, without an upload. Which shares
-/// exist is the message store's business (<see cref="IMessageStore.Files"/>).
+/// that names a SHA-256 the server already holds may be shared at once (FileTransfers.Stored.cs).
+/// Which shares exist is the message store's business (<see cref="IMessageStore.Files"/>).
 /// </summary>
-public sealed class FileTransfers : IDisposable
+public sealed partial class FileTransfers : IDisposable
 {
     private const int CopyBufferSize = 64 * 1024;
 
@@ -372,45 +372,6 @@ public sealed class FileTransfers : IDisposable
         return new ChunkResult(ChunkStatus.Complete, upload.Size, upload.Size, null, file, url);
     }
 
-    /// <summary>
-    /// Shares an offered SHA-256 whose bytes are stored already, without an upload. Only content the
-    /// sender has been given a share of (sent, received, or announced in a public room) qualifies, so an
-    /// offer cannot be used to learn what others exchanged privately or to obtain it by its hash alone;
-    /// any other offer is uploaded as usual and deduplicated after (invisibly to the client).
-    /// </summary>
-    private bool TryShareStored(Session sender, string name, long size, string sha256, Session? recipient, string? room)
-    {
-        var file = new StoredFile(NewId(), sha256, name, size, sender.Username!, recipient?.Username, NewToken(), _hub.Time.GetUtcNow()) { Room = room };
-        try
-        {
-            if (!_catalog.WithContent(sha256).Any(f => f.Size == size && SeenBy(sender, f)))
-            {
-                return false;
-            }
-
-            lock (_gate)
-            {
-                if (!File.Exists(BlobPath(sha256)))
-                {
-                    return false; // its row outlived the blob (a crash mid-share): upload it again
-                }
-
-                _catalog.Add(file);
-            }
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // The store failed: the ordinary upload path is still there, and reports a failure at its end.
-            _logger.LogError(ex, "Could not share stored content {Sha} for {User}", sha256, sender.Username);
-            return false;
-        }
-
-        var path = DownloadPath(file);
-        sender.Send(_hub.Frame(new FileUploadEvent(file.Id, name, size, "", "", 0) { Complete = true, Url = _baseUrl(sender) + path, Path = path }));
-        Announce(sender, recipient, file);
-        return true;
-    }
-
     private string Announce(Session sender, Session? target, StoredFile file)
     {
         var path = DownloadPath(file);
@@ -419,11 +380,6 @@ public sealed class FileTransfers : IDisposable
         _logger.LogInformation("{User} shared {Name} ({Size}, sha256 {Sha}) with {Target}", file.Sender, file.Name, ByteSize.Format(file.Size), file.Sha256, file.Target ?? file.Room);
         return url;
     }
-
-    private bool SeenBy(Session session, StoredFile file) =>
-        UsernameRules.Comparer.Equals(file.Sender, session.Username) ||
-        (file.Target is not null && UsernameRules.Comparer.Equals(file.Target, session.Username)) ||
-        (file.Room is not null && _hub.FindRoom(file.Room) is { IsPrivate: false });
 
     // Room.Members is replaced, never changed in place, so reading it without the hub's lock is safe.
     private bool InRoom(Session session, string name) =>
