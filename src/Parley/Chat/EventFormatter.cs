@@ -31,6 +31,7 @@ internal sealed class EventFormatter(TimeProvider time)
         SearchEndEvent e => [Now(Tone.History, $"*** {e.Count} {(e.Count == 1 ? "result" : "results")} for \"{e.Query}\"")],
         ServerNoticeEvent e => [Line(e.Timestamp, Tone.Server, "[SERVER] " + e.Message)],
         WelcomeEvent e => Welcome(e),
+        UsersEvent { Room: null, Page: null } e => [Now(Tone.System, UserListText.Online(e.Users, null))],
         UsersEvent e => [Now(Tone.System, UserListText.Answer(e))],
         PresenceEvent e => [Line(e.Timestamp, Tone.System, "*** " + RoomPrefix(e.Room) + e.Message)],
         ErrorEvent e => [Now(Tone.Error, "error: " + e.Message)],
