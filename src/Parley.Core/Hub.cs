@@ -633,7 +633,9 @@ public sealed partial class Hub
             }
         }
 
+        // Dropped, not just stopped: an idle member should not keep its spent timer for the rest of the session.
         session.LoginTimer?.Dispose();
+        session.LoginTimer = null;
         if (session.State == SessionState.Joined)
         {
             DeliverOffline(session);
