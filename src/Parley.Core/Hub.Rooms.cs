@@ -271,6 +271,15 @@ public sealed partial class Hub
         var messages = _store.History(room.Name, before, count + 1);
         var more = messages.Count > count;
         var page = more ? messages.Skip(1).ToArray() : messages;
+        var fits = NewestWithin(page, ReplyBudget);
+        if (fits < page.Count)
+        {
+            // 500 long messages would overflow the asker's send queue and disconnect them: send what fits, newest
+            // first kept, and let "more" page back to the rest.
+            page = page.Skip(page.Count - fits).ToArray();
+            more = true;
+        }
+
         foreach (var message in page)
         {
             session.Send(Frame(ToEvent(message)));
@@ -295,12 +304,39 @@ public sealed partial class Hub
         }
 
         var results = _store.Search(words, rooms, Math.Clamp(limit ?? 20, 1, MaxSearchResults));
+        // Search results come newest first: the first ones that fit the budget are the ones worth sending.
+        results = results.Take(NewestWithin(results.Reverse().ToArray(), ReplyBudget)).ToArray();
         foreach (var message in results)
         {
             session.Send(Frame(ToEvent(message)));
         }
 
         session.Send(Frame(new SearchEndEvent(string.Join(' ', words), results.Count)));
+    }
+
+    // What one answer to a single request (/history, /search) may queue: a quarter of the send queue's bound,
+    // so it never alone gets its asker disconnected for "send queue exceeded".
+    private long ReplyBudget => Math.Max(Options.SendQueueBytes / 4, 16 * 1024);
+
+    // How many of the last messages of an oldest-first list fit in the budget (at least one).
+    private static int NewestWithin(IReadOnlyList<StoredMessage> oldestFirst, long budget)
+    {
+        long used = 0;
+        var fits = 0;
+        for (var i = oldestFirst.Count - 1; i >= 0; i--)
+        {
+            // An upper bound of the encoded event: JSON escapes at most 6 bytes per UTF-16 unit (\uXXXX), plus
+            // names, room, id and timestamp.
+            used += (oldestFirst[i].Content.Length * 6L) + oldestFirst[i].Sender.Length + 200;
+            if (used > budget && fits > 0)
+            {
+                break;
+            }
+
+            fits++;
+        }
+
+        return fits;
     }
 
     private static ChatEvent ToEvent(StoredMessage m) =>
