@@ -469,6 +469,18 @@ public sealed partial class Hub
     private bool MustWait(Session session) =>
         _writer is not null && t_inOrderFor != session && Volatile.Read(ref session.InFlight) > 0;
 
+    /// <summary>Runs <paramref name="action"/> now, or behind the session's messages still being stored if there are any.</summary>
+    internal void InOrder(Session session, Action action)
+    {
+        if (MustWait(session))
+        {
+            Defer(session, action);
+            return;
+        }
+
+        action();
+    }
+
     /// <summary>Runs <paramref name="action"/> (without the lock) once everything the session sent before is delivered.</summary>
     private void Defer(Session session, Action action)
     {

@@ -745,7 +745,7 @@ public sealed partial class Hub
         }
 
         var context = new CommandContext(this, session, args, color) { Request = request };
-        if (!command.Stored && MustWait(session))
+        if (!command.Stored && !command.Immediate && MustWait(session))
         {
             Defer(session, () => command.Handler(context));
             return;
