@@ -77,13 +77,14 @@ public static class ServerEventParser
             "private_confirmation" => new PrivateConfirmationEvent(f.Target ?? "", f.Content ?? "", f.Color, f.Delivered ?? true, time) { Later = f.Later ?? false },
             "system" => new SystemEvent(f.Event ?? "", f.Username ?? "", f.Message ?? "", time) { Room = f.Room },
             "info" => new InfoEvent(f.Message ?? ""),
-            "room" => new RoomEvent(f.Event ?? "", f.Room ?? "", f.Topic, f.Users ?? [], f.Message ?? ""),
+            "room" => new RoomEvent(f.Event ?? "", f.Room ?? "", f.Topic, f.Users ?? [], f.Message ?? "") { UserCount = Int(f.UserCount) },
             "rooms" => new RoomsEvent(f.Rooms ?? []),
             "history" => new HistoryEndEvent(f.Room ?? "", (int)(f.Count ?? 0), f.Oldest ?? 0, f.More ?? false),
             "search" => new SearchEndEvent(f.Query ?? "", (int)(f.Count ?? 0)),
             "server" => new ServerNoticeEvent(f.Message ?? "", time),
-            "welcome" => new WelcomeEvent(f.Username ?? "", f.Users ?? [], f.Motd),
-            "users" => new UsersEvent(f.Users ?? []) { Room = f.Room },
+            "welcome" => new WelcomeEvent(f.Username ?? "", f.Users ?? [], f.Motd) { UserCount = Int(f.UserCount) },
+            "users" => new UsersEvent(f.Users ?? []) { Room = f.Room, Page = Int(f.Page), Pages = Int(f.Pages), UserCount = Int(f.UserCount) },
+            "presence" => new PresenceEvent(f.Room ?? "", Int(f.Joined) ?? 0, Int(f.Left) ?? 0, Int(f.Online) ?? 0, f.Message ?? "", time),
             "pong" => PongEvent.Instance,
             "error" => new ErrorEvent(f.Code ?? "", f.Message ?? ""),
             "help" => new HelpEvent(f.Commands ?? []),
@@ -151,12 +152,21 @@ public static class ServerEventParser
                 break;
             case "count": f.Count = ReadNumber(ref reader); break;
             case "oldest": f.Oldest = ReadNumber(ref reader); break;
+            case "user_count": f.UserCount = ReadNumber(ref reader); break;
+            case "page": f.Page = ReadNumber(ref reader); break;
+            case "pages": f.Pages = ReadNumber(ref reader); break;
+            case "joined": f.Joined = ReadNumber(ref reader); break;
+            case "left": f.Left = ReadNumber(ref reader); break;
+            case "online": f.Online = ReadNumber(ref reader); break;
             default: reader.Skip(); break;
         }
     }
 
     private static bool? ReadBool(ref Utf8JsonReader reader) =>
         reader.TokenType == JsonTokenType.Null ? null : reader.GetBoolean();
+
+    // Counts that do not fit an int are nonsense from a hostile server: read as absent.
+    private static int? Int(long? value) => value is >= 0 and <= int.MaxValue ? (int)value : null;
 
     private static long? ReadNumber(ref Utf8JsonReader reader) =>
         reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value) ? value : null;
@@ -285,5 +295,11 @@ public static class ServerEventParser
         public long? Id { get; set; }
         public long? Count { get; set; }
         public long? Oldest { get; set; }
+        public long? UserCount { get; set; }
+        public long? Page { get; set; }
+        public long? Pages { get; set; }
+        public long? Joined { get; set; }
+        public long? Left { get; set; }
+        public long? Online { get; set; }
     }
 }

@@ -8,8 +8,8 @@ internal static class AccountCommands
 {
     public static void AddTo(CommandTable table)
     {
-        table.Add(new CommandDefinition("register", "/register PASSWORD", "claim your name: from now on it needs PASSWORD", 1, 1, ctx => ctx.Hub.Register(ctx.Session, ctx.Arg(0))));
-        table.Add(new CommandDefinition("password", "/password OLD NEW", "change your password", 2, 2, ctx => ctx.Hub.ChangePassword(ctx.Session, ctx.Arg(0), ctx.Arg(1))));
+        table.Add(new CommandDefinition("register", "/register PASSWORD", "claim your name: from now on it needs PASSWORD", 1, 1, ctx => ctx.Hub.Register(ctx.Session, ctx.Arg(0))) { Immediate = true });
+        table.Add(new CommandDefinition("password", "/password OLD NEW", "change your password", 2, 2, ctx => ctx.Hub.ChangePassword(ctx.Session, ctx.Arg(0), ctx.Arg(1))) { Immediate = true });
         table.Add(new CommandDefinition("ban", "/ban NAME [MINUTES]", "(admin) ban NAME, for good or for MINUTES", 1, 2, AdminOnly(Ban)));
         table.Add(new CommandDefinition("unban", "/unban NAME", "(admin) lift a ban", 1, 1, AdminOnly(Unban)));
         table.Add(new CommandDefinition("announce", "/announce TEXT", "(admin) announce TEXT to everyone", 1, 1, AdminOnly(ctx => ctx.Hub.Announce(ctx.Arg(0)))));

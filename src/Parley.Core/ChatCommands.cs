@@ -12,7 +12,7 @@ internal static class ChatCommands
         table.Add(new CommandDefinition("say", "TEXT", "send TEXT to everyone", 1, 1, Say) { Hidden = true, Stored = true });
         table.Add(new CommandDefinition("msg", "/msg NAME TEXT", "send a private message (also /private)", 2, 2, Private) { Aliases = ["private", "pm", "w"], Stored = true });
         table.Add(new CommandDefinition("color", "/color COLOUR TEXT", $"send TEXT in a colour: {string.Join(", ", ChatColors.All)}", 2, 2, Color) { Aliases = ["colour"], Stored = true });
-        table.Add(new CommandDefinition("who", "/who", "list who is online (also /users)", 0, 0, Who) { Aliases = ["users"] });
+        table.Add(new CommandDefinition("who", "/who [PAGE]", "list who is online (also /users); large rooms list a page at a time", 0, 1, Who) { Aliases = ["users"] });
         table.Add(new CommandDefinition("ping", "/ping", "check the connection (answers PONG)", 0, 0, Ping));
         table.Add(new CommandDefinition("help", "/help", "show this list", 0, 0, Help) { RequiresJoin = false });
         FileCommands.Register(table);
@@ -94,7 +94,29 @@ internal static class ChatCommands
         }
     }
 
-    private static void Who(CommandContext ctx) => ctx.Session.Send(ctx.Hub.Frame(new UsersEvent(ctx.Hub.Usernames)));
+    // Words after /who that are not a page number are ignored, as they always were.
+    private static void Who(CommandContext ctx) =>
+        ctx.Hub.Who(ctx.Session, ParsePage(ctx.OptionalArg(0)) ?? Math.Max(ctx.Request?.Page ?? 1, 1));
+
+    private static int? ParsePage(string? arg) =>
+        int.TryParse(arg, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var page) && page >= 1 ? page : null;
+
+    // A page number from a command argument or the JSON request's "page"; 1 when neither says; null (answered) when malformed.
+    internal static int? Page(CommandContext ctx, string? arg, string usage)
+    {
+        if (arg is null)
+        {
+            return ctx.Request?.Page is { } requested ? Math.Max(requested, 1) : 1;
+        }
+
+        if (ParsePage(arg) is { } page)
+        {
+            return page;
+        }
+
+        ctx.Hub.SendError(ctx.Session, ErrorCodes.Usage, $"Usage: {usage} (PAGE is a number from 1)");
+        return null;
+    }
 
     private static void Ping(CommandContext ctx) => ctx.Session.Send(ctx.Hub.Frame(PongEvent.Instance));
 

@@ -25,6 +25,13 @@ public sealed record CommandDefinition(
     /// </summary>
     public bool Stored { get; init; }
 
+    /// <summary>
+    /// Runs at once even while the session's messages are still being stored, because its slow part (a password
+    /// hash) must not run on the store's writer thread, where it would hold up everyone's deliveries; the
+    /// handler puts its reply in order itself (<see cref="Hub.InOrder"/>).
+    /// </summary>
+    public bool Immediate { get; init; }
+
     /// <summary>Hidden commands work but are left out of <c>/help</c>.</summary>
     public bool Hidden { get; init; }
 }

@@ -381,9 +381,8 @@ public sealed partial class FileTransfers : IDisposable
         return url;
     }
 
-    // Room.Members is replaced, never changed in place, so reading it without the hub's lock is safe.
     private bool InRoom(Session session, string name) =>
-        _hub.FindRoom(name) is { } room && (room.IsGeneral || room.Members.Contains(session));
+        _hub.FindRoom(name) is { } room && (room.IsGeneral || _hub.IsMember(room, session));
 
     /// <summary>The download link's path: the id, the name (for people and for "save as"), the capability.</summary>
     public static string DownloadPath(StoredFile file) => $"/files/{file.Id}/{Uri.EscapeDataString(file.Name)}?token={file.Token}";

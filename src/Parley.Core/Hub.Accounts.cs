@@ -65,15 +65,19 @@ public sealed partial class Hub
             return;
         }
 
+        // The hash is the slow part: computed here, on the session's own thread (see CommandDefinition.Immediate).
         var account = PasswordHasher.Create(session.Username!, password, Account.UserRole, Time.GetUtcNow());
-        _store.SaveAccount(account);
-        lock (_gate)
+        InOrder(session, () =>
         {
-            session.Account = account;
-        }
+            _store.SaveAccount(account);
+            lock (_gate)
+            {
+                session.Account = account;
+            }
 
-        _logger.LogInformation("{User} registered", session.Username);
-        session.Send(Frame(new InfoEvent($"Registered {session.Username}: from now on this name needs your password")));
+            _logger.LogInformation("{User} registered", session.Username);
+            session.Send(Frame(new InfoEvent($"Registered {session.Username}: from now on this name needs your password")));
+        });
     }
 
     internal void ChangePassword(Session session, string oldPassword, string newPassword)
@@ -96,13 +100,16 @@ public sealed partial class Hub
         }
 
         var updated = PasswordHasher.Create(account.Name, newPassword, account.Role, account.Created);
-        _store.SaveAccount(updated);
-        lock (_gate)
+        InOrder(session, () =>
         {
-            session.Account = updated;
-        }
+            _store.SaveAccount(updated);
+            lock (_gate)
+            {
+                session.Account = updated;
+            }
 
-        session.Send(Frame(new InfoEvent("Password changed")));
+            session.Send(Frame(new InfoEvent("Password changed")));
+        });
     }
 
     internal void Promote(Session session, string username)

@@ -98,21 +98,16 @@ public sealed partial class Hub
             if (room.Members.Contains(session))
             {
                 session.CurrentRoom = room;
-                session.Send(Frame(new RoomEvent("switched", room.Name, room.Topic, room.MemberNames(), $"Now talking in {room.Name}")));
+                session.Send(Frame(RoomChange("switched", room, $"Now talking in {room.Name}")));
                 return;
             }
 
-            var notice = Frame(new SystemEvent("joined", session.Username!, $"{session.Username} joined {room.Name}", now) { Room = room.Name });
-            foreach (var member in room.Members)
-            {
-                member.Send(notice);
-            }
-
-            room.Members = [.. room.Members, session];
+            AnnouncePresenceLocked(room, new SystemEvent("joined", session.Username!, $"{session.Username} joined {room.Name}", now) { Room = room.Name });
+            room.Members.Add(session);
             session.Rooms.Add(room);
             session.CurrentRoom = room;
             var message = created is null ? $"You joined {room.Name}" : $"You created {room.Name}{(makePrivate ? " (private)" : string.Empty)}; you are its operator";
-            session.Send(Frame(new RoomEvent("joined", room.Name, room.Topic, room.MemberNames(), message)));
+            session.Send(Frame(RoomChange("joined", room, message)));
             ReplayLocked(session, room);
         }
 
@@ -142,7 +137,7 @@ public sealed partial class Hub
 
             RemoveMemberLocked(session, room, new SystemEvent("left", session.Username!, $"{session.Username} left {room.Name}", now) { Room = room.Name });
             var current = CurrentRoom(session);
-            session.Send(Frame(new RoomEvent("parted", current.Name, current.Topic, current.MemberNames(), $"You left {room.Name}; now talking in {current.Name}")));
+            session.Send(Frame(RoomChange("parted", current, $"You left {room.Name}; now talking in {current.Name}")));
         }
     }
 
@@ -153,13 +148,13 @@ public sealed partial class Hub
             var rooms = _rooms.Values
                 .Where(r => r.CanSee(session))
                 .OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase)
-                .Select(r => new RoomInfo(r.Name, r.Members.Length, r.Topic, r.IsPrivate))
+                .Select(r => new RoomInfo(r.Name, r.Members.Count, r.Topic, r.IsPrivate))
                 .ToArray();
             session.Send(Frame(new RoomsEvent(rooms)));
         }
     }
 
-    internal void Names(Session session, string? name)
+    internal void Names(Session session, string? name, int page)
     {
         lock (_gate)
         {
@@ -170,7 +165,7 @@ public sealed partial class Hub
                 return;
             }
 
-            session.Send(Frame(new UsersEvent(room.MemberNames()) { Room = room.Name }));
+            session.Send(Frame(UserPageLocked(room, page) with { Room = room.Name }));
         }
     }
 
@@ -195,7 +190,7 @@ public sealed partial class Hub
 
             room.Topic = topic.Length == 0 ? null : topic;
             var notice = Frame(new SystemEvent("topic", session.Username!, $"{session.Username} set the topic of {room.Name}: {topic}", now) { Room = room.Name });
-            foreach (var member in room.Members)
+            foreach (var member in room.Members.Sessions)
             {
                 member.Send(notice);
             }
@@ -239,8 +234,8 @@ public sealed partial class Hub
                 return false;
             }
 
-            var target = room.Members.FirstOrDefault(m => UsernameRules.Comparer.Equals(m.Username, name));
-            if (target is null)
+            var target = _byName.GetValueOrDefault(name);
+            if (target is null || !room.Members.Contains(target))
             {
                 SendError(session, ErrorCodes.NotInRoom, $"{TextSanitizer.Clean(name)} is not in {room.Name}");
                 return true;
@@ -251,7 +246,7 @@ public sealed partial class Hub
             RemoveMemberLocked(target, room, new SystemEvent("kicked", target.Username!, $"{target.Username} was kicked from {room.Name} by {session.Username}{why}", now) { Room = room.Name });
             target.Send(Frame(new SystemEvent("kicked", target.Username!, $"{target.Username} was kicked from {room.Name} by {session.Username}{why}", now) { Room = room.Name }));
             var current = CurrentRoom(target);
-            target.Send(Frame(new RoomEvent("kicked", current.Name, current.Topic, current.MemberNames(), $"You were kicked from {room.Name}; now talking in {current.Name}")));
+            target.Send(Frame(RoomChange("kicked", current, $"You were kicked from {room.Name}; now talking in {current.Name}")));
         }
 
         SaveRoom(room);
@@ -276,6 +271,15 @@ public sealed partial class Hub
         var messages = _store.History(room.Name, before, count + 1);
         var more = messages.Count > count;
         var page = more ? messages.Skip(1).ToArray() : messages;
+        var fits = NewestWithin(page, ReplyBudget);
+        if (fits < page.Count)
+        {
+            // 500 long messages would overflow the asker's send queue and disconnect them: send what fits, newest
+            // first kept, and let "more" page back to the rest.
+            page = page.Skip(page.Count - fits).ToArray();
+            more = true;
+        }
+
         foreach (var message in page)
         {
             session.Send(Frame(ToEvent(message)));
@@ -300,12 +304,39 @@ public sealed partial class Hub
         }
 
         var results = _store.Search(words, rooms, Math.Clamp(limit ?? 20, 1, MaxSearchResults));
+        // Search results come newest first: the first ones that fit the budget are the ones worth sending.
+        results = results.Take(NewestWithin(results.Reverse().ToArray(), ReplyBudget)).ToArray();
         foreach (var message in results)
         {
             session.Send(Frame(ToEvent(message)));
         }
 
         session.Send(Frame(new SearchEndEvent(string.Join(' ', words), results.Count)));
+    }
+
+    // What one answer to a single request (/history, /search) may queue: a quarter of the send queue's bound,
+    // so it never alone gets its asker disconnected for "send queue exceeded".
+    private long ReplyBudget => Math.Max(Options.SendQueueBytes / 4, 16 * 1024);
+
+    // How many of the last messages of an oldest-first list fit in the budget (at least one).
+    private static int NewestWithin(IReadOnlyList<StoredMessage> oldestFirst, long budget)
+    {
+        long used = 0;
+        var fits = 0;
+        for (var i = oldestFirst.Count - 1; i >= 0; i--)
+        {
+            // An upper bound of the encoded event: JSON escapes at most 6 bytes per UTF-16 unit (\uXXXX), plus
+            // names, room, id and timestamp.
+            used += (oldestFirst[i].Content.Length * 6L) + oldestFirst[i].Sender.Length + 200;
+            if (used > budget && fits > 0)
+            {
+                break;
+            }
+
+            fits++;
+        }
+
+        return fits;
     }
 
     private static ChatEvent ToEvent(StoredMessage m) =>
@@ -377,17 +408,25 @@ public sealed partial class Hub
 
     private void RemoveMemberLocked(Session session, Room room, SystemEvent notice)
     {
-        room.Members = [.. room.Members.Where(m => m != session)];
+        room.Members.Remove(session);
         session.Rooms.Remove(room);
         if (session.CurrentRoom == room)
         {
             session.CurrentRoom = session.Rooms.LastOrDefault() ?? _general;
         }
 
-        var frame = Frame(notice);
-        foreach (var member in room.Members)
+        // A kick is always told one by one: it is rare, and members should know who did it.
+        if (notice.Event == "kicked")
         {
-            member.Send(frame);
+            var frame = Frame(notice);
+            foreach (var member in room.Members.Sessions)
+            {
+                member.Send(frame);
+            }
+        }
+        else
+        {
+            AnnouncePresenceLocked(room, notice);
         }
     }
 
@@ -395,13 +434,9 @@ public sealed partial class Hub
     {
         foreach (var room in session.Rooms)
         {
-            if (!room.IsGeneral)
-            {
-                room.Members = [.. room.Members.Where(m => m != session)];
-            }
+            room.Members.Remove(session);
         }
 
-        _general.Members = _members;
         session.Rooms.Clear();
     }
 
@@ -433,6 +468,18 @@ public sealed partial class Hub
     /// <summary>Whether a reply to <paramref name="session"/> must wait behind its messages still in the writer.</summary>
     private bool MustWait(Session session) =>
         _writer is not null && t_inOrderFor != session && Volatile.Read(ref session.InFlight) > 0;
+
+    /// <summary>Runs <paramref name="action"/> now, or behind the session's messages still being stored if there are any.</summary>
+    internal void InOrder(Session session, Action action)
+    {
+        if (MustWait(session))
+        {
+            Defer(session, action);
+            return;
+        }
+
+        action();
+    }
 
     /// <summary>Runs <paramref name="action"/> (without the lock) once everything the session sent before is delivered.</summary>
     private void Defer(Session session, Action action)
@@ -510,7 +557,7 @@ public sealed partial class Hub
             _chatLog.Write(m.Timestamp, room.IsGeneral ? $"{sender}: {m.Content}" : $"{room.Name} {sender}: {m.Content}");
             room.Remember(evt, Options.HistoryReplay);
             var frame = Frame(evt);
-            foreach (var member in room.IsGeneral ? _members : room.Members)
+            foreach (var member in room.Members.Sessions)
             {
                 member.Send(frame);
             }

@@ -25,7 +25,6 @@ public sealed partial class Hub
     private readonly MessageWriter? _writer;
     private readonly ITimer? _cleanupTimer;
     private readonly TaskCompletionSource _allClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Session[] _members = [];
     private bool _stopping;
     private long _messagesTotal;
     private readonly FloodGuard _flood;
@@ -82,20 +81,27 @@ public sealed partial class Hub
         }
     }
 
-    /// <summary>Joined usernames, sorted.</summary>
+    /// <summary>Joined usernames, sorted. A copy: prefer <see cref="UserCount"/> for the number.</summary>
     public IReadOnlyList<string> Usernames
     {
         get
         {
-            var members = Volatile.Read(ref _members);
-            var names = new string[members.Length];
-            for (var i = 0; i < members.Length; i++)
+            lock (_gate)
             {
-                names[i] = members[i].Username!;
+                return _general.Members.Names();
             }
+        }
+    }
 
-            Array.Sort(names, StringComparer.OrdinalIgnoreCase);
-            return names;
+    /// <summary>How many users have joined (everyone is in #general).</summary>
+    public int UserCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _general.Members.Count;
+            }
         }
     }
 
@@ -255,7 +261,7 @@ public sealed partial class Hub
                 Dispatch(session, "msg", request.Color, ("target", request.Target), ("content", request.Content));
                 return;
             case "who" or "users":
-                Dispatch(session, "who", null);
+                Dispatch(session, "who", null, request);
                 return;
             case "ping" or "help" or "quit":
                 Dispatch(session, request.Type, null);
@@ -324,7 +330,6 @@ public sealed partial class Hub
 
             if (wasMember)
             {
-                _members = [.. _members.Where(m => m != session)];
                 LeaveAllRoomsLocked(session);
             }
 
@@ -349,7 +354,7 @@ public sealed partial class Hub
                     _chatLog.Write(now, "*** " + message);
                     if (!stopping)
                     {
-                        SendToMembers(Frame(new SystemEvent("left", session.Username!, message, now)));
+                        AnnouncePresenceLocked(_general, new SystemEvent("left", session.Username!, message, now));
                     }
                 });
             }
@@ -550,7 +555,7 @@ public sealed partial class Hub
             var now = Time.GetUtcNow();
             _chatLog.Write(now, room.IsGeneral ? $"*** {sender.Username} shared {line}" : $"{room.Name} *** {sender.Username} shared {line}");
             var frame = Frame(evt with { Timestamp = now, Room = room.Name });
-            foreach (var member in room.IsGeneral ? _members : room.Members)
+            foreach (var member in room.Members.Sessions)
             {
                 member.Send(frame);
             }
@@ -578,7 +583,7 @@ public sealed partial class Hub
 
     private void SendToMembers(OutboundFrame frame)
     {
-        foreach (var member in _members)
+        foreach (var member in _general.Members.Sessions)
         {
             member.Send(frame);
         }
@@ -628,7 +633,9 @@ public sealed partial class Hub
             }
         }
 
+        // Dropped, not just stopped: an idle member should not keep its spent timer for the rest of the session.
         session.LoginTimer?.Dispose();
+        session.LoginTimer = null;
         if (session.State == SessionState.Joined)
         {
             DeliverOffline(session);
@@ -657,14 +664,14 @@ public sealed partial class Hub
         _byName.Add(username, session);
         var message = $"{username} joined the chat";
         _chatLog.Write(now, "*** " + message);
-        SendToMembers(Frame(new SystemEvent("joined", username, message, now)));
-        _members = [.. _members, session];
-        _general.Members = _members;
+        AnnouncePresenceLocked(_general, new SystemEvent("joined", username, message, now));
+        _general.Members.Add(session);
         session.Rooms.Add(_general);
         session.CurrentRoom = _general;
 
         // Inside the lock, so the welcome is the first thing the new member sees, and its history before any live message.
-        session.Send(Frame(new WelcomeEvent(username, Usernames, Options.Motd) { Room = _general.Name, Registered = session.Account is not null }));
+        var (users, count) = FirstPageLocked(_general);
+        session.Send(Frame(new WelcomeEvent(username, users, Options.Motd) { Room = _general.Name, Registered = session.Account is not null, UserCount = count }));
         ReplayLocked(session, _general);
     }
 
@@ -738,7 +745,7 @@ public sealed partial class Hub
         }
 
         var context = new CommandContext(this, session, args, color) { Request = request };
-        if (!command.Stored && MustWait(session))
+        if (!command.Stored && !command.Immediate && MustWait(session))
         {
             Defer(session, () => command.Handler(context));
             return;

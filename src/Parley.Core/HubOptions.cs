@@ -52,6 +52,15 @@ public sealed class HubOptions
     /// <summary>How often the retention cleanup runs (it also runs once at start-up).</summary>
     public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// From this many members on, a room is large: joins and leaves are summarised every <see cref="PresenceInterval"/>
+    /// instead of told one by one, and member lists (welcome, /who, /names) come in pages of this many names. 0: never.
+    /// </summary>
+    public int LargeRoom { get; set; } = 500;
+
+    /// <summary>How often a large room hears the summary of its joins and leaves.</summary>
+    public TimeSpan PresenceInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Whether unregistered names are refused (accounts come from `parley admin create`).</summary>
     public bool RequireAccounts { get; set; }
 }

@@ -4,8 +4,7 @@ using Parley.Protocol.Events;
 namespace Parley.Core;
 
 /// <summary>
-/// A room as the hub holds it. Mutated only under the hub's lock; <see cref="Members"/> is replaced,
-/// never changed in place, so a snapshot can be walked without the lock.
+/// A room as the hub holds it. Read and changed only under the hub's lock.
 /// </summary>
 internal sealed class Room(string name)
 {
@@ -22,7 +21,15 @@ internal sealed class Room(string name)
 
     public HashSet<string> Invited { get; } = new(UsernameRules.Comparer);
 
-    public Session[] Members { get; set; } = [];
+    public RoomMembers Members { get; } = new();
+
+    /// <summary>Joins and leaves not yet announced: in a large room they go out as one summary (see <see cref="Hub"/> presence).</summary>
+    public int UnannouncedJoins { get; set; }
+
+    public int UnannouncedLeaves { get; set; }
+
+    /// <summary>The pending summary's timer, while one is due.</summary>
+    public ITimer? PresenceTimer { get; set; }
 
     /// <summary>
     /// The newest messages delivered here, as replayed to whoever joins. Kept in memory so a join replays
@@ -46,13 +53,6 @@ internal sealed class Room(string name)
 
     public bool CanSee(Session session) =>
         !IsPrivate || session.IsAdmin || IsOperator(session) || Invited.Contains(session.Username!) || Members.Contains(session);
-
-    public IReadOnlyList<string> MemberNames()
-    {
-        var names = Members.Select(m => m.Username!).ToArray();
-        Array.Sort(names, StringComparer.OrdinalIgnoreCase);
-        return names;
-    }
 
     public RoomRecord ToRecord() => new(Name, Topic, IsPrivate, Owner, [.. Invited]);
 

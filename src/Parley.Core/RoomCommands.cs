@@ -10,7 +10,7 @@ internal static class RoomCommands
         table.Add(new CommandDefinition("join", "/join #ROOM [private]", "join or create a room and talk there (private: invitation only)", 1, 2, Join));
         table.Add(new CommandDefinition("part", "/part [#ROOM]", "leave a room (the current one by default)", 0, 1, Part));
         table.Add(new CommandDefinition("rooms", "/rooms", "list rooms with members and topic", 0, 0, ctx => ctx.Hub.ListRooms(ctx.Session)));
-        table.Add(new CommandDefinition("names", "/names [#ROOM]", "list a room's members", 0, 1, ctx => ctx.Hub.Names(ctx.Session, ctx.OptionalArg(0))));
+        table.Add(new CommandDefinition("names", "/names [#ROOM] [PAGE]", "list a room's members (a page at a time in a large room)", 0, 2, Names));
         table.Add(new CommandDefinition("topic", "/topic [TEXT]", "show or (operator) set the current room's topic", 0, 1, Topic));
         table.Add(new CommandDefinition("invite", "/invite NAME", "(operator) let NAME into the current private room", 1, 1, ctx => ctx.Hub.Invite(ctx.Session, ctx.Arg(0))));
         table.Add(new CommandDefinition("kick", "/kick NAME [REASON]", "(operator) remove NAME from the current room; (admin) from the server", 1, 2, Kick));
@@ -26,7 +26,7 @@ internal static class RoomCommands
             return ctx.Hub.CurrentRoom(ctx.Session);
         }
 
-        if (ctx.Hub.FindRoom(name) is { } room && room.Members.Contains(ctx.Session))
+        if (ctx.Hub.FindRoom(name) is { } room && ctx.Hub.IsMember(room, ctx.Session))
         {
             return room;
         }
@@ -45,6 +45,22 @@ internal static class RoomCommands
         }
 
         ctx.Hub.JoinRoom(ctx.Session, ctx.Arg(0), flag is not null);
+    }
+
+    private static void Names(CommandContext ctx)
+    {
+        // "/names 2" pages the current room; "/names #room 2" another one.
+        var room = ctx.OptionalArg(0);
+        var pageArg = ctx.OptionalArg(1);
+        if (room is not null && !room.StartsWith('#') && pageArg is null)
+        {
+            (room, pageArg) = (null, room);
+        }
+
+        if (ChatCommands.Page(ctx, pageArg, "/names [#ROOM] [PAGE]") is { } page)
+        {
+            ctx.Hub.Names(ctx.Session, room ?? ctx.Request?.Room, page);
+        }
     }
 
     private static void Part(CommandContext ctx) => ctx.Hub.PartRoom(ctx.Session, ctx.OptionalArg(0) ?? ctx.Request?.Room);

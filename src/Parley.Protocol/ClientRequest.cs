@@ -31,4 +31,7 @@ public sealed record ClientRequest(string Type)
 
     /// <summary><c>history</c>/<c>search</c>: how many messages at most.</summary>
     public int? Limit { get; init; }
+
+    /// <summary><c>who</c>: which page of a large room's member list (1-based).</summary>
+    public int? Page { get; init; }
 }

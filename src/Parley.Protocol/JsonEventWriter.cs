@@ -131,11 +131,24 @@ public static class JsonEventWriter
                     w.WriteBoolean("registered", true);
                 }
 
+                WriteCount(w, "user_count", e.UserCount);
                 break;
             case UsersEvent e:
                 w.WriteString("type", "users");
                 WriteNames(w, "users", e.Users);
                 WriteRoom(w, e.Room);
+                WriteCount(w, "page", e.Page);
+                WriteCount(w, "pages", e.Pages);
+                WriteCount(w, "user_count", e.UserCount);
+                break;
+            case PresenceEvent e:
+                w.WriteString("type", "presence");
+                w.WriteString("room", e.Room);
+                w.WriteNumber("joined", e.Joined);
+                w.WriteNumber("left", e.Left);
+                w.WriteNumber("online", e.Online);
+                w.WriteString("message", e.Message);
+                WriteTimestamp(w, e.Timestamp);
                 break;
             case InfoEvent e:
                 w.WriteString("type", "info");
@@ -151,6 +164,7 @@ public static class JsonEventWriter
                 }
 
                 WriteNames(w, "users", e.Users);
+                WriteCount(w, "user_count", e.UserCount);
                 w.WriteString("message", e.Message);
                 break;
             case RoomsEvent e:
@@ -277,6 +291,15 @@ public static class JsonEventWriter
         if (color is not null)
         {
             w.WriteString("color", color);
+        }
+    }
+
+    // Optional counts are left out when absent, so small rooms' events stay as they always were.
+    private static void WriteCount(Utf8JsonWriter w, string name, int? value)
+    {
+        if (value is { } n)
+        {
+            w.WriteNumber(name, n);
         }
     }
 

@@ -44,6 +44,7 @@ public static class JsonRequestParser
         long? size = null;
         long? before = null;
         int? limit = null;
+        int? page = null;
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -77,6 +78,7 @@ public static class JsonRequestParser
                     case "query": query = ReadString(ref reader, name); break;
                     case "before": before = ReadInteger(ref reader, name); break;
                     case "limit": limit = ReadInteger(ref reader, name) is { } n ? (int)Math.Clamp(n, 0, int.MaxValue) : null; break;
+                    case "page": page = ReadInteger(ref reader, name) is { } p ? (int)Math.Clamp(p, 0, int.MaxValue) : null; break;
                     default: reader.Skip(); break;
                 }
             }
@@ -95,7 +97,7 @@ public static class JsonRequestParser
         }
         catch (FieldTypeException ex)
         {
-            error = new ProtocolError(ErrorCodes.InvalidField, $"Field '{ex.Field}' must be {(ex.Field is "before" or "limit" ? "a whole number" : "a string")}");
+            error = new ProtocolError(ErrorCodes.InvalidField, $"Field '{ex.Field}' must be {(ex.Field is "before" or "limit" or "page" ? "a whole number" : "a string")}");
             return false;
         }
         catch (FieldNumberException ex)
@@ -130,6 +132,7 @@ public static class JsonRequestParser
             Query = query,
             Before = before,
             Limit = limit,
+            Page = page,
         };
         error = null;
         return true;

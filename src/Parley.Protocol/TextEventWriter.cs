@@ -34,8 +34,8 @@ public static class TextEventWriter
         SystemEvent e => $"{Stamp(e.Timestamp, zone)} {RoomPrefix(e.Room)}*** {e.Message}\n",
         ServerNoticeEvent e => $"{Stamp(e.Timestamp, zone)} [SERVER] {e.Message}\n",
         WelcomeEvent e => FormatWelcome(e),
-        UsersEvent { Room: { } room } e => $"Users in {room}: {string.Join(", ", e.Users)}\n",
-        UsersEvent e => $"Users: {string.Join(", ", e.Users)}\n",
+        UsersEvent e => UserListText.Answer(e) + "\n",
+        PresenceEvent e => $"{Stamp(e.Timestamp, zone)} {RoomPrefix(e.Room)}*** {e.Message}\n",
         PongEvent => "PONG\n",
         ErrorEvent e => $"ERROR {e.Message}\n",
         HelpEvent e => FormatHelp(e),
@@ -73,8 +73,7 @@ public static class TextEventWriter
             sb.Append("*** Topic of ").Append(e.Room).Append(": ").Append(e.Topic).Append('\n');
         }
 
-        sb.Append("Users in ").Append(e.Room).Append(": ").AppendJoin(", ", e.Users).Append('\n');
-        return sb.ToString();
+        return sb.Append(UserListText.InRoom(e.Room, e.Users, e.UserCount)).Append('\n').ToString();
     }
 
     private static string FormatRooms(RoomsEvent e)
@@ -111,8 +110,7 @@ public static class TextEventWriter
             sb.Append("*** ").Append(e.Motd).Append('\n');
         }
 
-        sb.Append("Users online (").Append(e.Users.Count).Append("): ").AppendJoin(", ", e.Users).Append('\n');
-        return sb.ToString();
+        return sb.Append(UserListText.Online(e.Users, e.UserCount)).Append('\n').ToString();
     }
 
     private static string FormatHelp(HelpEvent e)

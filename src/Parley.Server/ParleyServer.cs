@@ -144,7 +144,7 @@ public sealed class ParleyServer : IAsyncDisposable
         });
 
         var app = builder.Build();
-        app.MapGet("/healthz", (Hub hub) => Results.Json(new { status = "ok", connections = hub.ConnectionCount, users = hub.Usernames.Count }));
+        app.MapGet("/healthz", (Hub hub) => Results.Json(new { status = "ok", connections = hub.ConnectionCount, users = hub.UserCount }));
         ParleyWeb.Map(app);
 
         return new ParleyServer(app, listeners, chatLog, store, options) { _earlyLogging = earlyLogging };

@@ -47,6 +47,8 @@ internal static class ServeCommand
         var historyReplay = new Option<int>("--history-replay") { Description = "Messages of a room replayed on joining it (0: none)", DefaultValueFactory = _ => defaults.Hub.HistoryReplay };
         var historyDays = new Option<int>("--history-days") { Description = "Delete messages older than this many days (hourly cleanup); 0 keeps them", DefaultValueFactory = _ => defaults.Hub.HistoryDays };
         var historyMax = new Option<int>("--history-max") { Description = "Keep at most this many messages, newest first (hourly cleanup); 0: no limit", DefaultValueFactory = _ => defaults.Hub.HistoryMax };
+        var largeRoom = new Option<int>("--large-room") { Description = "From this many members a room is large: joins/leaves are summarised, member lists are paged this many names at a time (0: never)", DefaultValueFactory = _ => defaults.Hub.LargeRoom };
+        var presenceInterval = new Option<int>("--presence-interval") { Description = "Seconds between a large room's join/leave summaries", DefaultValueFactory = _ => (int)defaults.Hub.PresenceInterval.TotalSeconds };
         var requireAccounts = new Option<bool>("--require-accounts") { Description = "Refuse unregistered names (create accounts with `parley admin create`)" };
         var config = new Option<string?>("--config") { Description = "JSON settings file (keys are the option names, e.g. \"max-clients\"); default ./parley.json if present" };
 
@@ -54,7 +56,7 @@ internal static class ServeCommand
         {
             portArgument, port, host, webPort, data, maxClients, rateLimit, motd, logPrivate, loginTimeout, adminToken, approveJoins, maxFileSize, filesQuota, fileRetention, publicUrl,
             tls, tlsPort, tlsCert, tlsKey, allowedOrigins, maxPerIp, newPerIp, limitLoopback, ipRate, floodStrikes, floodMute, lineTimeout, keepAlive,
-            logMaxMb, logDaily, logKeep, store, historyReplay, historyDays, historyMax, requireAccounts, config,
+            logMaxMb, logDaily, logKeep, store, historyReplay, historyDays, historyMax, largeRoom, presenceInterval, requireAccounts, config,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -91,6 +93,8 @@ internal static class ServeCommand
                         HistoryDays = settings.Get(historyDays),
                         HistoryMax = settings.Get(historyMax),
                         RequireAccounts = settings.Get(requireAccounts),
+                        LargeRoom = settings.Get(largeRoom),
+                        PresenceInterval = TimeSpan.FromSeconds(settings.Get(presenceInterval)),
                         Abuse = new AbuseOptions
                         {
                             MaxConnectionsPerIp = settings.Get(maxPerIp),
@@ -232,6 +236,11 @@ internal static class ServeCommand
         if (options.Hub.HistoryReplay < 0 || options.Hub.HistoryDays < 0 || options.Hub.HistoryMax < 0)
         {
             throw new ArgumentException("--history-replay, --history-days and --history-max must be 0 or more");
+        }
+
+        if (options.Hub.LargeRoom < 0 || options.Hub.PresenceInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("--large-room must be 0 or more and --presence-interval at least 1 second");
         }
 
         if (options.Hub.LoginTimeout <= TimeSpan.Zero)

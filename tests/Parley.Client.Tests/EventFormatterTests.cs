@@ -23,6 +23,8 @@ public sealed class EventFormatterTests
         (new SystemEvent("joined", "bob", "bob joined the chat", At), "[16:30:25] *** bob joined the chat", Tone.System),
         (new ServerNoticeEvent("Maintenance at noon", At), "[16:30:25] [SERVER] Maintenance at noon", Tone.Server),
         (new UsersEvent(["alice", "bob"]), "[16:30:30] Users online (2): alice, bob", Tone.System),
+        (new UsersEvent(["alice", "bob"]) { Page = 1, Pages = 3, UserCount = 6 }, "[16:30:30] Users (page 1 of 3, 6 in all): alice, bob -- /who 2 for more", Tone.System),
+        (new PresenceEvent("#general", 42, 3, 900, "+42 joined, 3 left in the last 5 s (900 here)", At), "[16:30:25] *** +42 joined, 3 left in the last 5 s (900 here)", Tone.System),
         (new ErrorEvent("unknown_user", "User 'x' is not online"), "[16:30:30] error: User 'x' is not online", Tone.Error),
         (new GoodbyeEvent("Goodbye, alice!"), "[16:30:30] *** Goodbye, alice!", Tone.System),
         (new ChatEvent("bob", "in dev", null, At) { Room = "#dev" }, "[16:30:25] #dev bob: in dev", Tone.Other),

@@ -15,6 +15,7 @@ public sealed class InputParserTests
         ("/private bob /color Cyan secret", new UserAction.Private("bob", "secret", "cyan")),
         ("/color red in red", new UserAction.Say("in red", "red")),
         ("/who", new UserAction.Who()),
+        ("/who 2", new UserAction.PassThrough("/who 2")),
         ("/send report.pdf", new UserAction.SendFile(null, "report.pdf")),
         ("/send ~/My Documents/a b.txt", new UserAction.SendFile(null, "~/My Documents/a b.txt")),
         ("/send @bob \"/tmp/x y.pdf\"", new UserAction.SendFile("bob", "/tmp/x y.pdf")),

@@ -34,7 +34,26 @@ public sealed class ServerEventParserTests
         new InfoEvent("Registered alice"),
         new HistoryEndEvent("#dev", 50, 42, true),
         new SearchEndEvent("deploy failed", 3),
+        new PresenceEvent("#general", 42, 3, 15000, "+42 joined, 3 left in the last 5 s (15000 here)", Sent),
     ];
+
+    [Fact]
+    public void Reads_the_counts_and_pages_of_a_large_room()
+    {
+        Assert.True(Parse(JsonEventWriter.Encode(new WelcomeEvent("alice", ["alice", "bob"], null) { UserCount = 900 }), out var welcome));
+        Assert.Equal(900, Assert.IsType<WelcomeEvent>(welcome).UserCount);
+
+        Assert.True(Parse(JsonEventWriter.Encode(new UsersEvent(["a", "b"]) { Page = 2, Pages = 5, UserCount = 9 }), out var users));
+        var page = Assert.IsType<UsersEvent>(users);
+        Assert.Equal((2, 5, 9), (page.Page, page.Pages, page.UserCount));
+        Assert.Equal(["a", "b"], page.Users);
+
+        Assert.True(Parse(JsonEventWriter.Encode(new RoomEvent("joined", "#big", null, ["a"], "You joined #big") { UserCount = 700 }), out var room));
+        Assert.Equal(700, Assert.IsType<RoomEvent>(room).UserCount);
+
+        Assert.True(Parse("""{"type":"users","users":[],"page":-1,"user_count":99999999999}""", out var hostile));
+        Assert.Equal((null, null), (Assert.IsType<UsersEvent>(hostile).Page, ((UsersEvent)hostile).UserCount));
+    }
 
     [Fact]
     public void Reads_room_changes_and_room_lists()

@@ -51,7 +51,7 @@ public sealed class CommandTests
         var lines = Outbox.Text(alice);
         Assert.Equal("Commands:", lines[0]);
         Assert.Equal("Anything else you type is sent to everyone.", lines[^1]);
-        foreach (var usage in new[] { "/msg NAME TEXT", "/color COLOUR TEXT", "/who", "/ping", "/help", "/quit" })
+        foreach (var usage in new[] { "/msg NAME TEXT", "/color COLOUR TEXT", "/who [PAGE]", "/ping", "/help", "/quit" })
         {
             Assert.Single(lines, l => l.StartsWith("  " + usage + " ", StringComparison.Ordinal));
         }
@@ -72,8 +72,8 @@ public sealed class CommandTests
         var usages = help.GetProperty("commands").EnumerateArray().Select(c => c.GetProperty("usage").GetString()).ToList();
         Assert.Equal(
             [
-                "/msg NAME TEXT", "/color COLOUR TEXT", "/who", "/ping", "/help", "/quit",
-                "/join #ROOM [private]", "/part [#ROOM]", "/rooms", "/names [#ROOM]", "/topic [TEXT]", "/invite NAME", "/kick NAME [REASON]", "/history [N]", "/search WORDS",
+                "/msg NAME TEXT", "/color COLOUR TEXT", "/who [PAGE]", "/ping", "/help", "/quit",
+                "/join #ROOM [private]", "/part [#ROOM]", "/rooms", "/names [#ROOM] [PAGE]", "/topic [TEXT]", "/invite NAME", "/kick NAME [REASON]", "/history [N]", "/search WORDS",
                 "/register PASSWORD", "/password OLD NEW", "/ban NAME [MINUTES]", "/unban NAME", "/announce TEXT", "/promote NAME",
             ],
             usages);

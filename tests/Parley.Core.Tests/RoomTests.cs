@@ -1,4 +1,5 @@
 using Parley.Protocol;
+using Parley.Protocol.Events;
 
 namespace Parley.Core.Tests;
 
@@ -157,6 +158,39 @@ public sealed class RoomTests
         var older = Outbox.Json(bob);
         Assert.Equal(["m1", "m2"], older.Where(e => e.GetProperty("type").GetString() == "message").Select(e => e.GetProperty("content").GetString()));
         Assert.False(older[^1].GetProperty("more").GetBoolean());
+    }
+
+    [Fact]
+    public void A_history_page_of_long_messages_stays_within_the_send_queue_and_pages_back_to_the_rest()
+    {
+        var h = new HubHarness(o => o.HistoryReplay = 0);
+        var alice = h.JoinJson("alice");
+        var text = new string('x', 8000);
+        for (var i = 0; i < 300; i++)
+        {
+            h.Request(alice, new ClientRequest("message") { Content = $"{i:D3}{text}" });
+            Outbox.Frames(alice);
+        }
+
+        var seen = new List<string>();
+        long? before = null;
+        while (true)
+        {
+            h.Request(alice, new ClientRequest("history") { Before = before, Limit = 500 });
+            var frames = Outbox.Frames(alice);
+            Assert.False(alice.IsClosed);
+            Assert.True(frames.Sum(f => f.GetBytes(ProtocolKind.Json).Length) <= h.Options.SendQueueBytes / 4);
+            var end = Assert.IsType<HistoryEndEvent>(frames[^1].Event);
+            seen.InsertRange(0, frames.Select(f => f.Event).OfType<ChatEvent>().Select(e => e.Content[..3]));
+            if (!end.More)
+            {
+                break;
+            }
+
+            before = end.Oldest;
+        }
+
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture)), seen);
     }
 
     [Fact]

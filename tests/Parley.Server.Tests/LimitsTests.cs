@@ -171,6 +171,10 @@ public sealed class LimitsTests
         {
             o.Hub.SendQueueBytes = 64 * 1024;
             o.Hub.SendQueueHighWater = 16 * 1024;
+
+            // This test reads one reader at a time; on a busy machine the others can sit unread for longer than
+            // the default 500 ms grace, and a stalled reader is cut off by design (tested elsewhere).
+            o.Hub.StallGrace = TimeSpan.FromSeconds(60);
         });
         var readers = new List<JsonLineClient>();
         for (var i = 0; i < 5; i++)

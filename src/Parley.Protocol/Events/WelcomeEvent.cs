@@ -8,4 +8,7 @@ public sealed record WelcomeEvent(string Username, IReadOnlyList<string> Users, 
 
     /// <summary>Whether the name is a registered account (logged in with its password).</summary>
     public bool Registered { get; init; }
+
+    /// <summary>Set when <see cref="Users"/> is only the first page of a large room: how many are online in all.</summary>
+    public int? UserCount { get; init; }
 }

@@ -23,7 +23,7 @@ internal sealed class AdminService(Hub hub, MessageRateMeter rate)
             hub.StartedAt,
             (long)(now - hub.StartedAt).TotalSeconds,
             hub.ConnectionCount,
-            hub.Usernames.Count,
+            hub.UserCount,
             hub.PendingJoins.Count,
             hub.MessagesTotal,
             rate.MessagesPerSecond,
@@ -48,7 +48,7 @@ internal sealed class AdminService(Hub hub, MessageRateMeter rate)
         }
 
         hub.Announce(clean);
-        return AdminResult.Done($"Announced to {hub.Usernames.Count} users: {clean}");
+        return AdminResult.Done($"Announced to {hub.UserCount} users: {clean}");
     }
 
     public AdminResult Kick(string? username, string? reason)

@@ -33,6 +33,7 @@
     countdown: 0,
     endNotice: '',       // why the server ended the session (kick, rejection), shown after the close
     users: [],
+    total: null,         // how many are online when the list is only a page (a large room)
     unseen: 0,
   };
 
@@ -186,9 +187,18 @@
         return addLine('system', msg.message, { time: msg.timestamp });
       case 'server':
         return addLine('server', msg.message, { who: 'Server', time: msg.timestamp });
-      case 'users':
-        setUsers(msg.users || []);
-        return addLine('info', `Online (${(msg.users || []).length}): ${(msg.users || []).join(', ')}`);
+      case 'users': {
+        const names = msg.users || [];
+        if (!msg.room) setUsers(names, msg.user_count);
+        const where = msg.room ? ` in ${msg.room}` : '';
+        const paged = msg.page ? ` (page ${msg.page} of ${msg.pages}, ${msg.user_count} in all)` : ` (${names.length})`;
+        const more = msg.page && msg.page < msg.pages ? ` — /${msg.room ? `names ${msg.room}` : 'who'} ${msg.page + 1} for more` : '';
+        return addLine('info', `Online${where}${paged}: ${names.join(', ')}${more}`);
+      }
+      case 'presence':
+        // A large room's joins and leaves, summarised: only the count is known, not the names.
+        if ((msg.room || '').toLowerCase() === '#general') setTotal(msg.online);
+        return addLine('system', msg.message, { time: msg.timestamp });
       case 'help':
         return showHelp(msg.commands || []);
       case 'pong':
@@ -216,7 +226,7 @@
       case 'room':
         addLine('system', msg.message);
         if (msg.topic) addLine('info', `Topic of ${msg.room}: ${msg.topic}`);
-        return addLine('info', `In ${msg.room}: ${(msg.users || []).join(', ')}`);
+        return addLine('info', `In ${msg.room}: ${(msg.users || []).join(', ')}${msg.user_count > (msg.users || []).length ? `, and ${msg.user_count - msg.users.length} more` : ''}`);
       case 'rooms':
         for (const r of msg.rooms || []) {
           addLine('info', `${r.name} (${r.members})${r.private ? ' private' : ''}${r.topic ? ' — ' + r.topic : ''}`);
@@ -241,7 +251,7 @@
     ui.chatView.hidden = false;
     setStatus('connected', 'Connected');
     setComposerEnabled(true);
-    setUsers(msg.users || []);
+    setUsers(msg.users || [], msg.user_count);
     if (again) {
       addLine('system', `Reconnected as ${msg.username}.`);
     } else {
@@ -368,17 +378,25 @@
 
   function sameName(a, b) { return (a || '').toLowerCase() === (b || '').toLowerCase(); }
 
-  function setUsers(names) {
+  // In a large room the server sends a page of names and the total (user_count); the list shows the page.
+  function setUsers(names, total) {
     state.users = [...names].sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base' }));
+    state.total = typeof total === 'number' ? total : null;
+    renderUsers();
+  }
+
+  function setTotal(total) {
+    if (typeof total !== 'number') return;
+    state.total = total;
     renderUsers();
   }
 
   function addUser(name) {
-    if (!state.users.some((u) => sameName(u, name))) setUsers([...state.users, name]);
+    if (!state.users.some((u) => sameName(u, name))) setUsers([...state.users, name], state.total === null ? null : state.total + 1);
   }
 
   function removeUser(name) {
-    setUsers(state.users.filter((u) => !sameName(u, name)));
+    setUsers(state.users.filter((u) => !sameName(u, name)), state.total === null ? null : state.total - 1);
   }
 
   function renderUsers() {
@@ -410,7 +428,14 @@
       li.append(button);
       ui.userList.append(li);
     }
-    const count = String(state.users.length);
+    const total = state.total === null || state.total === undefined ? state.users.length : Math.max(state.total, state.users.length);
+    if (total > state.users.length) {
+      const li = document.createElement('li');
+      li.className = 'more';
+      li.textContent = `and ${total - state.users.length} more (/who 2)`;
+      ui.userList.append(li);
+    }
+    const count = String(total);
     ui.userCount.textContent = count;
     ui.countBadge.textContent = count;
   }

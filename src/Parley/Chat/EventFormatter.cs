@@ -29,10 +29,11 @@ internal sealed class EventFormatter(TimeProvider time)
         RoomsEvent e => [Now(Tone.System, "Rooms:"), .. e.Rooms.Select(r => Now(Tone.System, $"  {r.Name} ({r.Members}{(r.IsPrivate ? ", private" : "")}){(r.Topic is null ? "" : " " + r.Topic)}"))],
         HistoryEndEvent e => [Now(Tone.History, $"*** End of history of {e.Room} ({e.Count} messages{(e.More ? "; /history N for more" : "")})")],
         SearchEndEvent e => [Now(Tone.History, $"*** {e.Count} {(e.Count == 1 ? "result" : "results")} for \"{e.Query}\"")],
-        UsersEvent { Room: { } room } e => [Now(Tone.System, $"Users in {room}: {string.Join(", ", e.Users)}")],
         ServerNoticeEvent e => [Line(e.Timestamp, Tone.Server, "[SERVER] " + e.Message)],
         WelcomeEvent e => Welcome(e),
-        UsersEvent e => [Now(Tone.System, UserList(e.Users))],
+        UsersEvent { Room: null, Page: null } e => [Now(Tone.System, UserListText.Online(e.Users, null))],
+        UsersEvent e => [Now(Tone.System, UserListText.Answer(e))],
+        PresenceEvent e => [Line(e.Timestamp, Tone.System, "*** " + RoomPrefix(e.Room) + e.Message)],
         ErrorEvent e => [Now(Tone.Error, "error: " + e.Message)],
         HelpEvent e => [Now(Tone.System, "Server commands:"), .. e.Commands.Select(c => Now(Tone.System, $"  {c.Usage} - {c.Description}"))],
         GoodbyeEvent e => [Now(Tone.System, "*** " + e.Message)],
@@ -46,7 +47,6 @@ internal sealed class EventFormatter(TimeProvider time)
     /// <summary>A line this client says itself (help, round-trip times, connection news), stamped now.</summary>
     public ScreenLine Now(Tone tone, string text) => Line(time.GetUtcNow(), tone, text);
 
-    public static string UserList(IReadOnlyList<string> users) => $"Users online ({users.Count}): {string.Join(", ", users)}";
 
     /// <summary>Set by the app: the short number /accept takes for a file id.</summary>
     public Func<string, int>? FileNumber { get; set; }
@@ -73,7 +73,7 @@ internal sealed class EventFormatter(TimeProvider time)
             lines.Add(Now(Tone.System, "*** " + e.Motd));
         }
 
-        lines.Add(Now(Tone.System, "*** " + UserList(e.Users)));
+        lines.Add(Now(Tone.System, "*** " + UserListText.Online(e.Users, e.UserCount)));
         return lines;
     }
 
@@ -102,7 +102,7 @@ internal sealed class EventFormatter(TimeProvider time)
             lines.Add(Now(Tone.System, $"*** Topic of {e.Room}: {e.Topic}"));
         }
 
-        lines.Add(Now(Tone.System, $"Users in {e.Room}: {string.Join(", ", e.Users)}"));
+        lines.Add(Now(Tone.System, UserListText.InRoom(e.Room, e.Users, e.UserCount)));
         return lines;
     }
 

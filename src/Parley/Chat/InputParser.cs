@@ -51,7 +51,8 @@ internal static class InputParser
             "color" or "colour" => ParseSayInColor(command.Rest),
             "send" => ParseSend(command.Rest),
             "accept" or "get" => TextCommand.SplitArguments(command.Rest, 1) is [var id] ? new UserAction.Accept(id) : new UserAction.Mistake($"Usage: /{command.Name} ID (the number shown with the file)"),
-            "who" or "users" => new UserAction.Who(),
+            // "/who 2" asks the server for a page of a large room's list.
+            "who" or "users" => command.Rest.Trim().Length == 0 ? new UserAction.Who() : new UserAction.PassThrough(line.Trim()),
             "ping" => new UserAction.Ping(),
             "help" or "?" => new UserAction.Help(),
             "quit" or "exit" or "q" or "leave" => new UserAction.Quit(),
