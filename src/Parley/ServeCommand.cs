@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net.Sockets;
 using Parley.Core;
 using Parley.Server;
+using Parley.Server.Web;
 
 namespace Parley.Cli;
 
@@ -32,6 +33,7 @@ internal static class ServeCommand
         var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate file (implies --tls)" };
         var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key file for --tls-cert (if not in the certificate file)" };
         var allowedOrigins = new Option<string?>("--allowed-origins") { Description = "Comma-separated origins (https://host:port) whose pages may open the WebSocket besides this server's own; * for any" };
+        var trustedProxy = new Option<string[]>("--trusted-proxy") { Description = "Reverse proxy address or network (e.g. 10.0.0.5, 10.0.0.0/8) whose X-Forwarded-For the web port believes, so per-address limits see the browser's address; repeat or comma-separate. Headers from anyone else are ignored", Arity = ArgumentArity.ZeroOrMore };
         var maxPerIp = new Option<int>("--max-connections-per-ip") { Description = "Chat/WebSocket connections open at once from one address (0: no limit)", DefaultValueFactory = _ => defaults.Hub.Abuse.MaxConnectionsPerIp };
         var newPerIp = new Option<int>("--max-new-connections-per-ip") { Description = "New connections a minute from one address (0: no limit)", DefaultValueFactory = _ => defaults.Hub.Abuse.MaxNewConnectionsPerIpPerMinute };
         var limitLoopback = new Option<bool>("--limit-loopback") { Description = "Apply the per-address limits to 127.0.0.1/::1 too (exempt by default)" };
@@ -53,7 +55,7 @@ internal static class ServeCommand
         var command = new Command("serve", "Run the chat server. Settings also come from PARLEY_* environment variables (e.g. PARLEY_MAX_CLIENTS) and the config file.")
         {
             portArgument, port, host, webPort, data, maxClients, rateLimit, motd, logPrivate, loginTimeout, adminToken, approveJoins, maxFileSize, filesQuota, fileRetention, publicUrl,
-            tls, tlsPort, tlsCert, tlsKey, allowedOrigins, maxPerIp, newPerIp, limitLoopback, ipRate, floodStrikes, floodMute, lineTimeout, keepAlive,
+            tls, tlsPort, tlsCert, tlsKey, allowedOrigins, trustedProxy, maxPerIp, newPerIp, limitLoopback, ipRate, floodStrikes, floodMute, lineTimeout, keepAlive,
             logMaxMb, logDaily, logKeep, store, historyReplay, historyDays, historyMax, requireAccounts, config,
         };
 
@@ -107,6 +109,7 @@ internal static class ServeCommand
                     TlsCertificatePath = settings.Get(tlsCert),
                     TlsKeyPath = settings.Get(tlsKey),
                     AllowedOrigins = settings.Get(allowedOrigins)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
+                    TrustedProxies = settings.GetList(trustedProxy),
                     KeepAliveIdle = settings.Get(keepAlive) > 0 ? TimeSpan.FromSeconds(settings.Get(keepAlive)) : null,
                     ChatLog = new ChatLogRotation
                     {
@@ -177,6 +180,11 @@ internal static class ServeCommand
         if (options.TlsKeyPath is { } key && !File.Exists(key))
         {
             throw new ArgumentException($"--tls-key: no such file: {key}");
+        }
+
+        foreach (var proxy in options.TrustedProxies)
+        {
+            TrustedProxies.Parse(proxy);
         }
 
         if (options.Hub.Abuse.MaxConnectionsPerIp < 0 || options.Hub.Abuse.MaxNewConnectionsPerIpPerMinute < 0 || options.Hub.Abuse.IpRateLimit < 0 || options.Hub.Abuse.FloodStrikes < 0)

@@ -75,7 +75,7 @@ public sealed class TestServer : IAsyncDisposable
     }
 
     /// <summary>A WebSocket client connected to /ws on the web port (not joined yet).</summary>
-    public Task<WebSocketJsonClient> ConnectWebSocketAsync() => WebSocketJsonClient.ConnectAsync(WebUri);
+    public Task<WebSocketJsonClient> ConnectWebSocketAsync(IReadOnlyDictionary<string, string>? headers = null) => WebSocketJsonClient.ConnectAsync(WebUri, headers);
 
     /// <summary>A WebSocket client that has joined as <paramref name="name"/> and read its welcome.</summary>
     public async Task<WebSocketJsonClient> JoinWebSocketAsync(string name)
