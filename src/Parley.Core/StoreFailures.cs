@@ -19,7 +19,7 @@ internal static class StoreFailures
         }
         catch (Exception ex) when (ex is DbException or IOException)
         {
-            ctx.Hub.SendError(ctx.Session, ErrorCodes.StoreFailed, $"The server could not save that ({Reason(ex)}); nothing was changed, try again later");
+            ctx.Hub.SendError(ctx.Session, ErrorCodes.StoreFailed, $"The server could not save that ({Reason(ex)}): it may not have taken effect, or may not survive a restart; try again later");
         }
     };
 

@@ -34,6 +34,7 @@ public static class ErrorCodes
     public const string UnknownRoom = "unknown_room";
     public const string NotInRoom = "not_in_room";
     public const string NotInvited = "not_invited";
+    public const string TooManyRooms = "too_many_rooms";
     public const string NotPermitted = "not_permitted";
     public const string PasswordRequired = "password_required";
     public const string WrongPassword = "wrong_password";

@@ -46,6 +46,8 @@ internal static class ServeCommand
         var logDaily = new Option<bool>("--log-daily") { Description = "Rotate chat.log at the first line of each new day", DefaultValueFactory = _ => defaults.ChatLog.Daily };
         var logKeep = new Option<int>("--log-keep") { Description = "Rotated chat.log files to keep (chat.log.1 ... chat.log.N)", DefaultValueFactory = _ => defaults.ChatLog.Keep };
         var store = new Option<string>("--store") { Description = "Where messages, rooms and accounts live: sqlite (DATA/parley.db) or memory (forgotten at exit)", DefaultValueFactory = _ => defaults.Store };
+        var maxRooms = new Option<int>("--max-rooms") { Description = "Rooms there may be at most (each keeps its last --history-replay messages in memory); admins may create more; 0: no limit", DefaultValueFactory = _ => defaults.Hub.MaxRooms };
+        var maxRoomsPerUser = new Option<int>("--max-rooms-per-user") { Description = "Rooms one user may create (admins: no limit); 0: no limit", DefaultValueFactory = _ => defaults.Hub.MaxRoomsPerUser };
         var historyReplay = new Option<int>("--history-replay") { Description = "Messages of a room replayed on joining it (0: none)", DefaultValueFactory = _ => defaults.Hub.HistoryReplay };
         var historyDays = new Option<int>("--history-days") { Description = "Delete messages older than this many days (hourly cleanup); 0 keeps them", DefaultValueFactory = _ => defaults.Hub.HistoryDays };
         var historyMax = new Option<int>("--history-max") { Description = "Keep at most this many messages, newest first (hourly cleanup); 0: no limit", DefaultValueFactory = _ => defaults.Hub.HistoryMax };
@@ -56,7 +58,7 @@ internal static class ServeCommand
         {
             portArgument, port, host, webPort, data, maxClients, rateLimit, motd, logPrivate, loginTimeout, adminToken, approveJoins, maxFileSize, filesQuota, fileRetention, publicUrl,
             tls, tlsPort, tlsCert, tlsKey, allowedOrigins, trustedProxy, maxPerIp, newPerIp, limitLoopback, ipRate, floodStrikes, floodMute, lineTimeout, keepAlive,
-            logMaxMb, logDaily, logKeep, store, historyReplay, historyDays, historyMax, requireAccounts, config,
+            logMaxMb, logDaily, logKeep, store, maxRooms, maxRoomsPerUser, historyReplay, historyDays, historyMax, requireAccounts, config,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -89,6 +91,8 @@ internal static class ServeCommand
                         LogPrivate = settings.Get(logPrivate),
                         LoginTimeout = TimeSpan.FromSeconds(settings.Get(loginTimeout)),
                         ApproveJoins = settings.Get(approveJoins),
+                        MaxRooms = settings.Get(maxRooms),
+                        MaxRoomsPerUser = settings.Get(maxRoomsPerUser),
                         HistoryReplay = settings.Get(historyReplay),
                         HistoryDays = settings.Get(historyDays),
                         HistoryMax = settings.Get(historyMax),
@@ -237,9 +241,9 @@ internal static class ServeCommand
             throw new ArgumentException($"--store must be sqlite or memory, not '{options.Store}'");
         }
 
-        if (options.Hub.HistoryReplay < 0 || options.Hub.HistoryDays < 0 || options.Hub.HistoryMax < 0)
+        if (options.Hub.HistoryReplay < 0 || options.Hub.HistoryDays < 0 || options.Hub.HistoryMax < 0 || options.Hub.MaxRooms < 0 || options.Hub.MaxRoomsPerUser < 0)
         {
-            throw new ArgumentException("--history-replay, --history-days and --history-max must be 0 or more");
+            throw new ArgumentException("--history-replay, --history-days, --history-max, --max-rooms and --max-rooms-per-user must be 0 or more");
         }
 
         if (options.Hub.LoginTimeout <= TimeSpan.Zero)
