@@ -11,12 +11,12 @@ public sealed class FileTransferTests : IDisposable
 {
     private const int MiB = 1024 * 1024;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
-    private readonly string _dir = Directory.CreateTempSubdirectory("parley-files-test-").FullName;
+    private readonly TempDataDirectory _dir = new("parley-files-test");
 
     public void Dispose()
     {
         _http.Dispose();
-        Directory.Delete(_dir, recursive: true);
+        _dir.Dispose();
     }
 
     [Fact]
@@ -46,12 +46,12 @@ public sealed class FileTransferTests : IDisposable
         Assert.Matches(@"^\[\d\d:\d\d:\d\d\] \*\*\* alice shared report\.pdf \(3\.0 MiB\): http://127\.0\.0\.1:\d+/files/\w+/report\.pdf\?token=\w+$", line);
         Assert.EndsWith(url, line, StringComparison.Ordinal);
 
-        var saved = await new FileDownloader(_http).DownloadAsync(new Uri(url), Path.Combine(_dir, "received"), "report.pdf", sha);
+        var saved = await new FileDownloader(_http).DownloadAsync(new Uri(url), Path.Combine(_dir.Path, "received"), "report.pdf", sha);
         Assert.Equal(sha, await FileDownloader.HashFileAsync(saved));
         Assert.Equal("report.pdf", Path.GetFileName(saved));
 
         // Never overwrite: the second copy gets a number.
-        var again = await new FileDownloader(_http).DownloadAsync(new Uri(url), Path.Combine(_dir, "received"), "report.pdf", sha);
+        var again = await new FileDownloader(_http).DownloadAsync(new Uri(url), Path.Combine(_dir.Path, "received"), "report.pdf", sha);
         Assert.Equal("report (1).pdf", Path.GetFileName(again));
     }
 
@@ -200,7 +200,7 @@ public sealed class FileTransferTests : IDisposable
         Assert.DoesNotContain(bob.Lines.Seen, l => l.Contains("\"file\"", StringComparison.Ordinal));
 
         // The uploader resumes from the server's offset and completes.
-        var path = Path.Combine(_dir, "data.bin");
+        var path = Path.Combine(_dir.Path, "data.bin");
         await File.WriteAllBytesAsync(path, bytes);
         var reply = await new FileUploader(_http).UploadAsync(new Uri(url), path, MiB);
         Assert.True(reply.Complete);
@@ -327,7 +327,7 @@ public sealed class FileTransferTests : IDisposable
     private (string Path, string Sha) MakeFile(string name, int size)
     {
         var bytes = RandomNumberGenerator.GetBytes(size);
-        var path = Path.Combine(_dir, Guid.NewGuid().ToString("N") + "-" + Path.GetFileName(name));
+        var path = Path.Combine(_dir.Path, Guid.NewGuid().ToString("N") + "-" + Path.GetFileName(name));
         File.WriteAllBytes(path, bytes);
         return (path, Convert.ToHexStringLower(SHA256.HashData(bytes)));
     }
