@@ -79,6 +79,25 @@ public sealed class TrustedProxyTests
         Assert.Contains("--trusted-proxy: 'not-an-address' is not an IP address or network", refused);
     }
 
+    [Fact]
+    public async Task A_config_file_may_list_trusted_proxies_as_an_array()
+    {
+        using var data = new TempDataDirectory();
+        var config = System.IO.Path.Combine(data.Path, "parley.json");
+        await File.WriteAllTextAsync(config, """{ "trusted-proxy": ["192.0.2.1", "127.0.0.1"], "admin-token": "proxy-token-2" }""");
+        var (server, _) = await ParleyProcess.StartServerAsync(data.Path, ["--config", config]);
+        await using (server)
+        {
+            var web = new Uri($"http://127.0.0.1:{server.WebPort}/");
+            await using var client = await WebSocketJsonClient.ConnectAsync(web, Forwarded("203.0.113.10"));
+            await client.JoinAsync("proxied");
+            using var http = new HttpClient { BaseAddress = web };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "proxy-token-2");
+            var clients = await http.GetFromJsonAsync<JsonElement>("/api/clients");
+            Assert.Contains(clients.EnumerateArray(), c => c.GetProperty("address").GetString()!.StartsWith("203.0.113.10:", StringComparison.Ordinal));
+        }
+    }
+
     private static Dictionary<string, string> Forwarded(string address) => new() { ["X-Forwarded-For"] = address };
 
     private static async Task<(string Output, int ExitCode)> RunToExitAsync(string data, Dictionary<string, string> environment)
