@@ -45,12 +45,6 @@ internal sealed class MessageWriter
 
     public long Stored => Interlocked.Read(ref _stored);
 
-    /// <summary>True while the last attempt to store a batch failed (disk full, I/O error).</summary>
-    public bool IsFailing => _health.IsFailing;
-
-    /// <summary>Messages refused with store_failed since start.</summary>
-    public long Refused => _health.Refused;
-
     /// <summary>False once the writer is completing (shutdown): the message is not accepted.</summary>
     public bool Submit(OutgoingMessage message)
     {

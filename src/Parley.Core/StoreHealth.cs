@@ -5,26 +5,20 @@ namespace Parley.Core;
 /// <summary>
 /// What the operator hears about a failing message store (full disk, I/O errors). A full disk fails
 /// every batch, so reporting each one would bury the log: one error when failing starts (with the
-/// reason), a reminder a minute, and one line with the toll when storing works again. Only the
-/// writer's loop reports; anyone may read.
+/// reason), a reminder a minute, and one line with the toll when storing works again. Used by the
+/// writer's loop only, so it needs no locking.
 /// </summary>
 internal sealed class StoreHealth(TimeProvider time, ILogger logger)
 {
     private static readonly TimeSpan ReminderInterval = TimeSpan.FromMinutes(1);
 
-    private long _refused;
     private long _refusedThisSpell;
     private DateTimeOffset _failingSince;
     private DateTimeOffset _lastReport;
-    private volatile bool _failing;
-
-    public bool IsFailing => _failing;
-
-    public long Refused => Interlocked.Read(ref _refused);
+    private bool _failing;
 
     public void Failed(Exception error, int messages)
     {
-        Interlocked.Add(ref _refused, messages);
         _refusedThisSpell += messages;
         var now = time.GetUtcNow();
         if (!_failing)
