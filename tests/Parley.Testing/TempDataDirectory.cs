@@ -17,11 +17,22 @@ public sealed class TempDataDirectory : IDisposable
 
     public string Path { get; }
 
+    /// <summary>
+    /// Whether disposing clears every SQLite pool in the process first (default). Off where the user of the
+    /// database already released it (a disposed server clears its own pool), so that servers of tests
+    /// running in parallel keep their pooled connections.
+    /// </summary>
+    public bool ClearSqlitePools { get; init; } = true;
+
     public override string ToString() => Path;
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
+        if (ClearSqlitePools)
+        {
+            SqliteConnection.ClearAllPools();
+        }
+
         try
         {
             Directory.Delete(Path, recursive: true);

@@ -38,7 +38,7 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>Starts a server; a given <paramref name="dataDirectory"/> is kept afterwards (for restart tests), a generated one deleted.</summary>
     public static async Task<TestServer> StartAsync(Action<ServerOptions>? configure = null, TimeProvider? time = null, string? dataDirectory = null)
     {
-        var ownData = dataDirectory is null ? new TempDataDirectory("parley-test") : null;
+        var ownData = dataDirectory is null ? new TempDataDirectory("parley-test") { ClearSqlitePools = false } : null;
         var data = dataDirectory ?? ownData!.Path;
         var options = new ServerOptions
         {
