@@ -8,6 +8,7 @@ public sealed class CommandTable
 
     public void Add(CommandDefinition command)
     {
+        command = command with { Handler = StoreFailures.Guard(command.Handler) };
         foreach (var name in command.Aliases.Prepend(command.Name))
         {
             if (!_byName.TryAdd(name, command))

@@ -11,6 +11,12 @@ public sealed class FileTransferOptions
     /// <summary>Total bytes of stored files plus uploads in progress; an offer that would pass it is refused.</summary>
     public long QuotaBytes { get; set; } = 10L * 1024 * 1024 * 1024;
 
+    /// <summary>
+    /// Uploads one user may have in progress at once; each reserves its size of the quota until it finishes or is
+    /// abandoned, so without a cap one user could hold the whole quota for everyone. 0: no cap.
+    /// </summary>
+    public int MaxUploadsPerUser { get; set; } = 4;
+
     /// <summary>Shared files are deleted this long after they were shared.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
 

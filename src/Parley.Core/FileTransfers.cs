@@ -126,6 +126,12 @@ public sealed partial class FileTransfers : IDisposable
         var upload = new PendingUpload(NewId(), NewToken(), sender.Username!, target, room, name, size, expected, _hub.Time.GetTimestamp());
         lock (_gate)
         {
+            if (Options.MaxUploadsPerUser > 0 && _uploads.Values.Count(u => UsernameRules.Comparer.Equals(u.Sender, upload.Sender)) >= Options.MaxUploadsPerUser)
+            {
+                Refuse(ErrorCodes.TooManyUploads, $"You already have {Options.MaxUploadsPerUser} uploads in progress, the most one user may; let one finish first");
+                return;
+            }
+
             if (StoredBytes + _reserved + size > Options.QuotaBytes)
             {
                 Refuse(ErrorCodes.QuotaExceeded, $"The server's file storage is full ({ByteSize.Format(Options.QuotaBytes)}); try a smaller file or later");

@@ -40,6 +40,12 @@ public sealed class HubOptions
     /// </summary>
     public int StoreBacklog { get; set; } = 256;
 
+    /// <summary>Rooms there may be at most (admins may create more); each holds its last <see cref="HistoryReplay"/> messages in memory. 0: no limit.</summary>
+    public int MaxRooms { get; set; } = 1000;
+
+    /// <summary>Rooms one (non-admin) user may create. 0: no limit.</summary>
+    public int MaxRoomsPerUser { get; set; } = 10;
+
     /// <summary>How many messages of a room are replayed on joining it.</summary>
     public int HistoryReplay { get; set; } = 50;
 

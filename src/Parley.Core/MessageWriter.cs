@@ -21,6 +21,7 @@ internal sealed class MessageWriter
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Task _loop;
+    private readonly StoreHealth _health;
     private int _backlog;
     private long _batches;
     private long _stored;
@@ -33,6 +34,7 @@ internal sealed class MessageWriter
         _time = time;
         _logger = logger;
         _deliver = deliver;
+        _health = new StoreHealth(time, logger);
         _loop = Task.Run(RunAsync);
     }
 
@@ -97,11 +99,12 @@ internal sealed class MessageWriter
                 ids = _store.Append(rows);
                 Interlocked.Increment(ref _batches);
                 Interlocked.Add(ref _stored, rows.Count);
+                _health.Succeeded();
             }
             catch (Exception ex)
             {
                 // Nothing unstored is delivered; the senders are told, the loop lives on for the next batch.
-                _logger.LogError(ex, "Could not store {Count} messages", rows.Count);
+                _health.Failed(ex, rows.Count);
                 ids = null;
             }
 

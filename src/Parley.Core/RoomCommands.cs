@@ -44,6 +44,12 @@ internal static class RoomCommands
             return;
         }
 
+        if (ctx.Hub.FindRoom(ctx.Arg(0)) is null && RoomLimitReached(ctx) is { } refusal)
+        {
+            ctx.Hub.SendError(ctx.Session, ErrorCodes.TooManyRooms, refusal);
+            return;
+        }
+
         ctx.Hub.JoinRoom(ctx.Session, ctx.Arg(0), flag is not null);
     }
 
@@ -61,6 +67,35 @@ internal static class RoomCommands
         {
             ctx.Hub.Names(ctx.Session, room ?? ctx.Request?.Room, page);
         }
+    }
+
+    // Rooms live for good and each keeps its last --history-replay messages in memory, so without a cap one
+    // client could make the server hold more and more by creating rooms at the flood-control rate. Checked
+    // outside the hub's lock: concurrent creations can pass the cap by at most one each, which keeps it a bound.
+    private static string? RoomLimitReached(CommandContext ctx)
+    {
+        var options = ctx.Hub.Options;
+        if (ctx.Session.IsAdmin || (options.MaxRooms <= 0 && options.MaxRoomsPerUser <= 0))
+        {
+            return null;
+        }
+
+        var names = ctx.Hub.RoomNames;
+        if (options.MaxRooms > 0 && names.Count >= options.MaxRooms)
+        {
+            return $"The server has as many rooms as it allows ({options.MaxRooms}); join an existing one (/rooms)";
+        }
+
+        if (options.MaxRoomsPerUser > 0)
+        {
+            var owned = names.Count(n => ctx.Hub.FindRoom(n)?.Owner is { } owner && UsernameRules.Comparer.Equals(owner, ctx.Session.Username));
+            if (owned >= options.MaxRoomsPerUser)
+            {
+                return $"You already created {owned} rooms, the most one user may ({options.MaxRoomsPerUser})";
+            }
+        }
+
+        return null;
     }
 
     private static void Part(CommandContext ctx) => ctx.Hub.PartRoom(ctx.Session, ctx.OptionalArg(0) ?? ctx.Request?.Room);

@@ -25,6 +25,7 @@ public static class ErrorCodes
     public const string AwaitingApproval = "awaiting_approval";
     public const string FileTooLarge = "file_too_large";
     public const string QuotaExceeded = "quota_exceeded";
+    public const string TooManyUploads = "too_many_uploads";
     public const string InvalidFile = "invalid_file";
     public const string FilesDisabled = "files_disabled";
     public const string Muted = "muted";
@@ -34,6 +35,7 @@ public static class ErrorCodes
     public const string UnknownRoom = "unknown_room";
     public const string NotInRoom = "not_in_room";
     public const string NotInvited = "not_invited";
+    public const string TooManyRooms = "too_many_rooms";
     public const string NotPermitted = "not_permitted";
     public const string PasswordRequired = "password_required";
     public const string WrongPassword = "wrong_password";

@@ -62,6 +62,12 @@ public sealed class ServerOptions
     /// </summary>
     public IReadOnlyList<string> AllowedOrigins { get; set; } = [];
 
+    /// <summary>
+    /// Reverse proxies (addresses or networks) whose X-Forwarded-For the web port believes, so the
+    /// WebSocket's remote address is the client's (see <see cref="Web.TrustedProxies"/>). Empty: headers ignored.
+    /// </summary>
+    public IReadOnlyList<string> TrustedProxies { get; set; } = [];
+
     /// <summary>TCP keepalive on chat connections: idle time before the first probe; null leaves the OS default (2 h on Linux).</summary>
     public TimeSpan? KeepAliveIdle { get; set; } = TimeSpan.FromSeconds(60);
 

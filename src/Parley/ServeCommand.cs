@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net.Sockets;
 using Parley.Core;
 using Parley.Server;
+using Parley.Server.Web;
 
 namespace Parley.Cli;
 
@@ -25,6 +26,7 @@ internal static class ServeCommand
         var approveJoins = new Option<bool>("--approve-joins") { Description = "Each join waits until an operator approves it (admin page, API or console /approve)" };
         var maxFileSize = new Option<string>("--max-file-size") { Description = "Largest file users may share (e.g. 100MiB); larger offers are refused before any byte is sent", DefaultValueFactory = _ => "100MiB" };
         var filesQuota = new Option<string>("--files-quota") { Description = "Total size of stored files plus uploads in progress (e.g. 10GiB)", DefaultValueFactory = _ => "10GiB" };
+        var maxUploads = new Option<int>("--max-uploads-per-user") { Description = "Uploads one user may have in progress at once (0: no cap)", DefaultValueFactory = _ => new FileTransferOptions().MaxUploadsPerUser };
         var fileRetention = new Option<string>("--file-retention") { Description = "How long shared files stay downloadable (e.g. 7d, 12h)", DefaultValueFactory = _ => "7d" };
         var publicUrl = new Option<string?>("--public-url") { Description = "The web port's address as users reach it (e.g. https://chat.example.org), for file links; default: the address each client connected to" };
         var tls = new Option<bool>("--tls") { Description = "Serve chat over TLS on --tls-port and the web port over HTTPS/WSS only; without --tls-cert a self-signed certificate is made in the data directory" };
@@ -32,6 +34,7 @@ internal static class ServeCommand
         var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate file (implies --tls)" };
         var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key file for --tls-cert (if not in the certificate file)" };
         var allowedOrigins = new Option<string?>("--allowed-origins") { Description = "Comma-separated origins (https://host:port) whose pages may open the WebSocket besides this server's own; * for any" };
+        var trustedProxy = new Option<string[]>("--trusted-proxy") { Description = "Reverse proxy address or network (e.g. 10.0.0.5, 10.0.0.0/8) whose X-Forwarded-For the web port believes, so per-address limits see the browser's address; repeat or comma-separate. Headers from anyone else are ignored", Arity = ArgumentArity.ZeroOrMore };
         var maxPerIp = new Option<int>("--max-connections-per-ip") { Description = "Chat/WebSocket connections open at once from one address (0: no limit)", DefaultValueFactory = _ => defaults.Hub.Abuse.MaxConnectionsPerIp };
         var newPerIp = new Option<int>("--max-new-connections-per-ip") { Description = "New connections a minute from one address (0: no limit)", DefaultValueFactory = _ => defaults.Hub.Abuse.MaxNewConnectionsPerIpPerMinute };
         var limitLoopback = new Option<bool>("--limit-loopback") { Description = "Apply the per-address limits to 127.0.0.1/::1 too (exempt by default)" };
@@ -44,6 +47,8 @@ internal static class ServeCommand
         var logDaily = new Option<bool>("--log-daily") { Description = "Rotate chat.log at the first line of each new day", DefaultValueFactory = _ => defaults.ChatLog.Daily };
         var logKeep = new Option<int>("--log-keep") { Description = "Rotated chat.log files to keep (chat.log.1 ... chat.log.N)", DefaultValueFactory = _ => defaults.ChatLog.Keep };
         var store = new Option<string>("--store") { Description = "Where messages, rooms and accounts live: sqlite (DATA/parley.db) or memory (forgotten at exit)", DefaultValueFactory = _ => defaults.Store };
+        var maxRooms = new Option<int>("--max-rooms") { Description = "Rooms there may be at most (each keeps its last --history-replay messages in memory); admins may create more; 0: no limit", DefaultValueFactory = _ => defaults.Hub.MaxRooms };
+        var maxRoomsPerUser = new Option<int>("--max-rooms-per-user") { Description = "Rooms one user may create (admins: no limit); 0: no limit", DefaultValueFactory = _ => defaults.Hub.MaxRoomsPerUser };
         var historyReplay = new Option<int>("--history-replay") { Description = "Messages of a room replayed on joining it (0: none)", DefaultValueFactory = _ => defaults.Hub.HistoryReplay };
         var historyDays = new Option<int>("--history-days") { Description = "Delete messages older than this many days (hourly cleanup); 0 keeps them", DefaultValueFactory = _ => defaults.Hub.HistoryDays };
         var historyMax = new Option<int>("--history-max") { Description = "Keep at most this many messages, newest first (hourly cleanup); 0: no limit", DefaultValueFactory = _ => defaults.Hub.HistoryMax };
@@ -54,9 +59,9 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Run the chat server. Settings also come from PARLEY_* environment variables (e.g. PARLEY_MAX_CLIENTS) and the config file.")
         {
-            portArgument, port, host, webPort, data, maxClients, rateLimit, motd, logPrivate, loginTimeout, adminToken, approveJoins, maxFileSize, filesQuota, fileRetention, publicUrl,
-            tls, tlsPort, tlsCert, tlsKey, allowedOrigins, maxPerIp, newPerIp, limitLoopback, ipRate, floodStrikes, floodMute, lineTimeout, keepAlive,
-            logMaxMb, logDaily, logKeep, store, historyReplay, historyDays, historyMax, largeRoom, presenceInterval, requireAccounts, config,
+            portArgument, port, host, webPort, data, maxClients, rateLimit, motd, logPrivate, loginTimeout, adminToken, approveJoins, maxFileSize, filesQuota, maxUploads, fileRetention, publicUrl,
+            tls, tlsPort, tlsCert, tlsKey, allowedOrigins, trustedProxy, maxPerIp, newPerIp, limitLoopback, ipRate, floodStrikes, floodMute, lineTimeout, keepAlive,
+            logMaxMb, logDaily, logKeep, store, maxRooms, maxRoomsPerUser, historyReplay, historyDays, historyMax, largeRoom, presenceInterval, requireAccounts, config,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -79,6 +84,7 @@ internal static class ServeCommand
                         MaxFileSize = Units.ParseSize(settings.Get(maxFileSize), "--max-file-size"),
                         QuotaBytes = Units.ParseSize(settings.Get(filesQuota), "--files-quota"),
                         Retention = Units.ParseDuration(settings.Get(fileRetention), "--file-retention"),
+                        MaxUploadsPerUser = settings.Get(maxUploads),
                     },
                     Store = settings.Get(store),
                     Hub = new HubOptions
@@ -89,6 +95,8 @@ internal static class ServeCommand
                         LogPrivate = settings.Get(logPrivate),
                         LoginTimeout = TimeSpan.FromSeconds(settings.Get(loginTimeout)),
                         ApproveJoins = settings.Get(approveJoins),
+                        MaxRooms = settings.Get(maxRooms),
+                        MaxRoomsPerUser = settings.Get(maxRoomsPerUser),
                         HistoryReplay = settings.Get(historyReplay),
                         HistoryDays = settings.Get(historyDays),
                         HistoryMax = settings.Get(historyMax),
@@ -111,6 +119,7 @@ internal static class ServeCommand
                     TlsCertificatePath = settings.Get(tlsCert),
                     TlsKeyPath = settings.Get(tlsKey),
                     AllowedOrigins = settings.Get(allowedOrigins)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
+                    TrustedProxies = settings.GetList(trustedProxy),
                     KeepAliveIdle = settings.Get(keepAlive) > 0 ? TimeSpan.FromSeconds(settings.Get(keepAlive)) : null,
                     ChatLog = new ChatLogRotation
                     {
@@ -183,6 +192,11 @@ internal static class ServeCommand
             throw new ArgumentException($"--tls-key: no such file: {key}");
         }
 
+        foreach (var proxy in options.TrustedProxies)
+        {
+            TrustedProxies.Parse(proxy);
+        }
+
         if (options.Hub.Abuse.MaxConnectionsPerIp < 0 || options.Hub.Abuse.MaxNewConnectionsPerIpPerMinute < 0 || options.Hub.Abuse.IpRateLimit < 0 || options.Hub.Abuse.FloodStrikes < 0)
         {
             throw new ArgumentException("per-address limits and --flood-strikes must be 0 (off) or more");
@@ -223,6 +237,11 @@ internal static class ServeCommand
             throw new ArgumentException($"--public-url must be an absolute http:// or https:// address, not '{url}'");
         }
 
+        if (options.Files.MaxUploadsPerUser < 0)
+        {
+            throw new ArgumentException("--max-uploads-per-user must be 0 or more");
+        }
+
         if (options.Files.MaxFileSize < 1 || options.Files.QuotaBytes < options.Files.MaxFileSize)
         {
             throw new ArgumentException("--max-file-size must be at least 1 byte and at most --files-quota");
@@ -233,9 +252,9 @@ internal static class ServeCommand
             throw new ArgumentException($"--store must be sqlite or memory, not '{options.Store}'");
         }
 
-        if (options.Hub.HistoryReplay < 0 || options.Hub.HistoryDays < 0 || options.Hub.HistoryMax < 0)
+        if (options.Hub.HistoryReplay < 0 || options.Hub.HistoryDays < 0 || options.Hub.HistoryMax < 0 || options.Hub.MaxRooms < 0 || options.Hub.MaxRoomsPerUser < 0)
         {
-            throw new ArgumentException("--history-replay, --history-days and --history-max must be 0 or more");
+            throw new ArgumentException("--history-replay, --history-days, --history-max, --max-rooms and --max-rooms-per-user must be 0 or more");
         }
 
         if (options.Hub.LargeRoom < 0 || options.Hub.PresenceInterval <= TimeSpan.Zero)

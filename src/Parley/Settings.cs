@@ -27,6 +27,29 @@ internal sealed class Settings(ParseResult parse, IConfiguration configuration)
         return new Settings(parse, builder.Build());
     }
 
+    /// <summary>
+    /// A repeatable option: every flag given (each may be a comma list), else the environment variable
+    /// or config string as a comma list, else a config-file JSON array.
+    /// </summary>
+    public IReadOnlyList<string> GetList(Option<string[]> option)
+    {
+        if (parse.GetResult(option) is { Implicit: false })
+        {
+            return Split(parse.GetValue(option) ?? []);
+        }
+
+        var key = option.Name.TrimStart('-');
+        if ((configuration[key] ?? configuration[key.Replace('-', '_')]) is { } raw)
+        {
+            return Split([raw]);
+        }
+
+        return Split([.. configuration.GetSection(key).GetChildren().Select(c => c.Value ?? string.Empty)]);
+    }
+
+    private static string[] Split(IEnumerable<string> values) =>
+        [.. values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
+
     public T Get<T>(Option<T> option)
     {
         if (parse.GetResult(option) is { Implicit: false })

@@ -78,6 +78,7 @@ internal sealed class ParleyProcess : IAsyncDisposable
 
     public static ParleyProcess Start(params string[] args)
     {
+        Parley.Testing.ParleyProcess.EnsureSigIntIsDelivered();
         var start = new ProcessStartInfo(DotnetHost)
         {
             RedirectStandardInput = true,

@@ -14,24 +14,15 @@ namespace Parley.Client.Tests;
 /// </summary>
 public sealed partial class ServerCrashTests : IDisposable
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "parley-crash-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDataDirectory _data = new("parley-crash");
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _data.Dispose();
 
     [Fact]
     public async Task After_a_sigkill_and_restart_clients_reconnect_and_nothing_acknowledged_is_lost()
     {
         var port = FreePort();
-        var chatLog = Path.Combine(_data, "chat.log");
+        var chatLog = Path.Combine(_data.Path, "chat.log");
         var first = await StartServerAsync(port);
         await using (first)
         {
@@ -103,7 +94,7 @@ public sealed partial class ServerCrashTests : IDisposable
 
     private async Task<ServerProcess> StartServerAsync(int port)
     {
-        var server = ServerProcess.Start(["serve", "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--web-port", "-1", "--data", _data, "--rate-limit", "0"]);
+        var server = ServerProcess.Start(["serve", "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--web-port", "-1", "--data", _data.Path, "--rate-limit", "0"]);
         await server.ExpectOutputAsync("Parley is listening", TimeSpan.FromSeconds(30));
         return server;
     }

@@ -1,25 +1,19 @@
 using System.Text;
-using Microsoft.Extensions.Logging;
+using Parley.Testing;
 
 namespace Parley.Core.Tests;
 
 public sealed class FileChatLogTests : IDisposable
 {
     private static readonly DateTimeOffset At = new(2026, 11, 22, 14, 30, 25, 900, TimeSpan.Zero);
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "parley-chatlog-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDataDirectory _directory = new("parley-chatlog");
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
+    public void Dispose() => _directory.Dispose();
 
     [Fact]
     public async Task Lines_are_written_as_local_date_time_and_text_once_flushed()
     {
-        var path = Path.Combine(_directory, "nested", "chat.log");
+        var path = Path.Combine(_directory.Path, "nested", "chat.log");
         var zone = TimeZoneInfo.CreateCustomTimeZone("Test+02", TimeSpan.FromHours(2), "Test+02", "Test+02");
         await using var log = new FileChatLog(path, zone);
 
@@ -39,7 +33,7 @@ public sealed class FileChatLogTests : IDisposable
     [Fact]
     public async Task Flush_puts_everything_written_before_it_on_disk_while_the_log_stays_open()
     {
-        var path = Path.Combine(_directory, "chat.log");
+        var path = Path.Combine(_directory.Path, "chat.log");
         await using var log = new FileChatLog(path, TimeZoneInfo.Utc);
 
         for (var i = 0; i < 5000; i++)
@@ -57,7 +51,7 @@ public sealed class FileChatLogTests : IDisposable
     [Fact]
     public async Task Dispose_loses_nothing_and_keeps_the_order()
     {
-        var path = Path.Combine(_directory, "chat.log");
+        var path = Path.Combine(_directory.Path, "chat.log");
         var log = new FileChatLog(path, TimeZoneInfo.Utc);
         var writers = Enumerable.Range(0, 4).Select(w => Task.Run(() =>
         {
@@ -83,8 +77,7 @@ public sealed class FileChatLogTests : IDisposable
     [Fact]
     public async Task A_new_log_appends_to_an_existing_file()
     {
-        var path = Path.Combine(_directory, "chat.log");
-        Directory.CreateDirectory(_directory);
+        var path = Path.Combine(_directory.Path, "chat.log");
         await File.WriteAllTextAsync(path, "earlier\n");
 
         await using (var log = new FileChatLog(path, TimeZoneInfo.Utc))
@@ -98,7 +91,7 @@ public sealed class FileChatLogTests : IDisposable
     [Fact]
     public async Task Flush_after_dispose_completes_and_later_writes_are_ignored()
     {
-        var path = Path.Combine(_directory, "chat.log");
+        var path = Path.Combine(_directory.Path, "chat.log");
         var log = new FileChatLog(path, TimeZoneInfo.Utc);
         log.Write(At, "kept");
         await log.DisposeAsync();
@@ -112,7 +105,7 @@ public sealed class FileChatLogTests : IDisposable
     [Fact]
     public async Task A_cancelled_flush_is_cancelled()
     {
-        var path = Path.Combine(_directory, "chat.log");
+        var path = Path.Combine(_directory.Path, "chat.log");
         await using var log = new FileChatLog(path, TimeZoneInfo.Utc);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => log.FlushAsync(new CancellationToken(canceled: true)));
@@ -142,8 +135,7 @@ public sealed class FileChatLogTests : IDisposable
     [Fact]
     public async Task A_torn_last_line_left_by_a_crash_is_cut_off_when_the_log_reopens()
     {
-        var path = Path.Combine(_directory, "chat.log");
-        Directory.CreateDirectory(_directory);
+        var path = Path.Combine(_directory.Path, "chat.log");
         await File.WriteAllTextAsync(path, "2026-11-22 14:30:24 whole\n2026-11-22 14:30:25 tor");
 
         await using (var log = new FileChatLog(path, TimeZoneInfo.Utc))
@@ -157,7 +149,7 @@ public sealed class FileChatLogTests : IDisposable
     [Fact]
     public async Task Rotates_by_size_keeping_the_newest_files()
     {
-        var path = Path.Combine(_directory, "chat.log");
+        var path = Path.Combine(_directory.Path, "chat.log");
         var rotation = new ChatLogRotation { MaxBytes = 100, Daily = false, Keep = 2 };
         await using (var log = new FileChatLog(path, TimeZoneInfo.Utc, rotation))
         {
@@ -172,13 +164,13 @@ public sealed class FileChatLogTests : IDisposable
         Assert.Equal(["line 04", "line 05"], Contents(path + ".1"));
         Assert.Equal(["line 02", "line 03"], Contents(path + ".2"));
         Assert.False(File.Exists(path + ".3"));
-        Assert.All(Directory.GetFiles(_directory), f => Assert.True(new FileInfo(f).Length <= 100));
+        Assert.All(Directory.GetFiles(_directory.Path), f => Assert.True(new FileInfo(f).Length <= 100));
     }
 
     [Fact]
     public async Task Rotates_on_the_first_line_of_a_new_local_day()
     {
-        var path = Path.Combine(_directory, "chat.log");
+        var path = Path.Combine(_directory.Path, "chat.log");
         var zone = TimeZoneInfo.CreateCustomTimeZone("Test+02", TimeSpan.FromHours(2), "Test+02", "Test+02");
         var rotation = new ChatLogRotation { MaxBytes = 0, Daily = true, Keep = 5 };
         var lateEvening = new DateTimeOffset(2026, 11, 22, 21, 59, 0, TimeSpan.Zero); // 23:59 local
@@ -201,23 +193,5 @@ public sealed class FileChatLogTests : IDisposable
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         using var reader = new StreamReader(stream, Encoding.UTF8);
         return await reader.ReadToEndAsync();
-    }
-
-    private sealed class ListLogger : ILogger
-    {
-        public List<string> Messages { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (Messages)
-            {
-                Messages.Add(formatter(state, exception));
-            }
-        }
     }
 }

@@ -9,11 +9,11 @@ internal sealed class HubHarness
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 22, 14, 30, 25, TimeSpan.Zero);
 
-    public HubHarness(Action<HubOptions>? configure = null)
+    public HubHarness(Action<HubOptions>? configure = null, IMessageStore? store = null)
     {
         Options = new HubOptions { RateLimit = 0 };
         configure?.Invoke(Options);
-        Hub = new Hub(Options, Time, Log, NullLogger<Hub>.Instance);
+        Hub = new Hub(Options, Time, Log, NullLogger<Hub>.Instance, store);
     }
 
     public ManualTimeProvider Time { get; } = new(Start);

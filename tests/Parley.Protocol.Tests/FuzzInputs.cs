@@ -1,4 +1,5 @@
 using System.Text;
+using Parley.Testing;
 
 namespace Parley.Protocol.Tests;
 
@@ -29,19 +30,6 @@ internal static class FuzzInputs
         }.Select(Encoding.UTF8.GetBytes),
     ];
 
-    // Fragments that tend to sit on boundaries: terminators, escapes, broken UTF-8, deep nesting.
-    private static readonly byte[][] Tokens =
-    [
-        "\n"u8.ToArray(), "\r\n"u8.ToArray(), "\r"u8.ToArray(), "{"u8.ToArray(), "}"u8.ToArray(), "\""u8.ToArray(),
-        "\\"u8.ToArray(), "\\u0000"u8.ToArray(), "\\ud800"u8.ToArray(), "\\udc00"u8.ToArray(), "\\u001b"u8.ToArray(),
-        "\\ud83d\\ude00"u8.ToArray(), "\u001b["u8.ToArray(), "\u001b]"u8.ToArray(), "\u001b("u8.ToArray(), "\u0007"u8.ToArray(),
-        "\U0001F600"u8.ToArray(), "\u20ac"u8.ToArray(), "\u202e"u8.ToArray(), "\u0085"u8.ToArray(), "\u009b"u8.ToArray(),
-        [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF0, 0x9F], [0xE2, 0x82], [0xFF], [0x80],
-        "[[[[[[[[[[[[[[[[[["u8.ToArray(), "]]]]"u8.ToArray(), ",\"type\":"u8.ToArray(), "\"content\":"u8.ToArray(),
-        "null"u8.ToArray(), "1e999"u8.ToArray(), "true"u8.ToArray(), "/msg "u8.ToArray(), "/color "u8.ToArray(), "//"u8.ToArray(),
-        " "u8.ToArray(), "\t"u8.ToArray(),
-    ];
-
     public static (byte[] Input, int MaxLineBytes) Next(Random rng)
     {
         var max = rng.Next(4) switch
@@ -55,7 +43,7 @@ internal static class FuzzInputs
         var input = rng.Next(5) switch
         {
             0 => RandomBytes(rng, max),
-            1 or 2 => Mutate(rng, Lines(rng)),
+            1 or 2 => ByteMutator.Default.Mutate(rng, Lines(rng)),
             3 => LongLines(rng, max),
             _ => Lines(rng),
         };
@@ -118,40 +106,5 @@ internal static class FuzzInputs
         }
 
         return [.. output];
-    }
-
-    private static byte[] Mutate(Random rng, byte[] seed)
-    {
-        var bytes = new List<byte>(seed);
-        var mutations = rng.Next(1, 6);
-        for (var m = 0; m < mutations; m++)
-        {
-            var at = rng.Next(bytes.Count + 1);
-            switch (rng.Next(6))
-            {
-                case 0 when bytes.Count > 0:
-                    var i = rng.Next(bytes.Count);
-                    bytes[i] ^= (byte)(1 << rng.Next(8));
-                    break;
-                case 1:
-                    bytes.Insert(at, (byte)rng.Next(256));
-                    break;
-                case 2 when at < bytes.Count:
-                    bytes.RemoveRange(at, rng.Next(1, Math.Min(8, bytes.Count - at) + 1));
-                    break;
-                case 3 when at < bytes.Count:
-                    var length = rng.Next(1, Math.Min(16, bytes.Count - at) + 1);
-                    bytes.InsertRange(at, bytes.GetRange(at, length));
-                    break;
-                case 4:
-                    bytes.RemoveRange(at, bytes.Count - at);
-                    break;
-                default:
-                    bytes.InsertRange(at, Tokens[rng.Next(Tokens.Length)]);
-                    break;
-            }
-        }
-
-        return [.. bytes];
     }
 }

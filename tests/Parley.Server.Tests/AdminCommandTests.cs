@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Parley.Testing;
 
 namespace Parley.Server.Tests;
@@ -6,31 +5,21 @@ namespace Parley.Server.Tests;
 /// <summary>`parley admin create`, the real executable, against a data directory a server then uses.</summary>
 public sealed class AdminCommandTests : IDisposable
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "parley-admin-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDataDirectory _data = new("parley-admin");
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _data.Dispose();
 
     [Fact]
     public async Task An_admin_created_from_the_command_line_logs_in_and_can_announce_kick_and_ban()
     {
-        await using (var create = ParleyProcess.Start(["admin", "create", "root", "--data", _data]))
+        await using (var create = ParleyProcess.Start(["admin", "create", "root", "--data", _data.Path]))
         {
             await create.WriteInputAndCloseAsync("root-password\n");
             Assert.Equal(0, await create.WaitForExitAsync(TimeSpan.FromSeconds(30)));
             Assert.DoesNotContain(create.Output, l => l.Contains("root-password", StringComparison.Ordinal));
         }
 
-        await using var server = await TestServer.StartAsync(o => o.DataDirectory = _data);
+        await using var server = await TestServer.StartAsync(o => o.DataDirectory = _data.Path);
         await using var bob = await server.JoinTextAsync("bob");
         await using var root = new JsonLineClient(await server.ConnectAsync());
         await root.SendAsync(new { type = "join", username = "root", password = "root-password" });
@@ -52,7 +41,7 @@ public sealed class AdminCommandTests : IDisposable
     [Fact]
     public async Task A_short_password_is_refused_with_exit_code_two()
     {
-        await using var create = ParleyProcess.Start(["admin", "create", "root", "--data", _data]);
+        await using var create = ParleyProcess.Start(["admin", "create", "root", "--data", _data.Path]);
         await create.WriteInputAndCloseAsync("short\n");
         Assert.Equal(2, await create.WaitForExitAsync(TimeSpan.FromSeconds(30)));
     }

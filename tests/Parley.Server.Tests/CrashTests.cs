@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Data.Sqlite;
 using Parley.Storage.Sqlite;
 using Parley.Testing;
 
@@ -8,24 +7,14 @@ namespace Parley.Server.Tests;
 /// <summary>The real `parley serve` killed with SIGKILL in the middle of heavy traffic.</summary>
 public sealed class CrashTests : IDisposable
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "parley-crash-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDataDirectory _data = new("parley-crash");
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _data.Dispose();
 
     [Fact]
     public async Task Every_message_any_client_saw_is_in_the_store_after_sigkill()
     {
-        var (server, port) = await ParleyProcess.StartServerAsync(_data, ["--rate-limit", "0"]);
+        var (server, port) = await ParleyProcess.StartServerAsync(_data.Path, ["--rate-limit", "0"]);
         await using var _ = server;
         var endPoint = new IPEndPoint(IPAddress.Loopback, port);
         var senders = new List<LineClient>();
@@ -73,7 +62,7 @@ public sealed class CrashTests : IDisposable
             .ToHashSet();
         Assert.True(seen.Count >= 300, $"only {seen.Count} messages seen");
 
-        using var store = SqliteMessageStore.Open(Path.Combine(_data, SqliteMessageStore.FileName));
+        using var store = SqliteMessageStore.Open(Path.Combine(_data.Path, SqliteMessageStore.FileName));
         var stored = store.History("#general", null, 10_000_000);
         var storedContents = stored.Select(m => m.Content).ToHashSet();
         var missing = seen.Where(c => !storedContents.Contains(c)).ToArray();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Parley.Testing;
 
@@ -15,12 +14,12 @@ public sealed partial class DataDirectoryFaultTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_mount);
-        await RunAsync("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", _mount);
+        await Tmpfs.MountAsync(_mount, "256k");
     }
 
     public async Task DisposeAsync()
     {
-        await RunAsync("umount", _mount);
+        await Tmpfs.UnmountAsync(_mount);
         Directory.Delete(_mount);
     }
 
@@ -36,7 +35,7 @@ public sealed partial class DataDirectoryFaultTests : IAsyncLifetime
         await server.Server.ChatLog.FlushAsync();
 
         var filler = Path.Combine(_mount, "filler");
-        await FillAsync(filler);
+        await Tmpfs.FillAsync(filler);
         var line = new string('x', 2000);
         for (var i = 0; i < 200 && !server.Server.ChatLog.IsFailing; i++)
         {
@@ -68,7 +67,7 @@ public sealed partial class DataDirectoryFaultTests : IAsyncLifetime
     [Fact]
     public async Task A_read_only_data_directory_keeps_chat_going_from_the_start()
     {
-        await RunAsync("mount", "-o", "remount,ro", _mount);
+        await Tmpfs.RemountReadOnlyAsync(_mount);
         await using var server = await TestServer.StartAsync(o => { o.Tls = true; o.TlsPort = 0; o.Store = "memory"; }, dataDirectory: _mount);
         Assert.True(server.Server.ChatLog.IsFailing);
         await using var alice = await server.JoinTextAsync("alice");
@@ -81,7 +80,7 @@ public sealed partial class DataDirectoryFaultTests : IAsyncLifetime
     [Fact]
     public async Task A_read_only_data_directory_with_the_sqlite_store_is_refused_at_start_with_a_clear_reason()
     {
-        await RunAsync("mount", "-o", "remount,ro", _mount);
+        await Tmpfs.RemountReadOnlyAsync(_mount);
         var error = await Assert.ThrowsAsync<IOException>(() => TestServer.StartAsync(dataDirectory: _mount));
         Assert.Contains("cannot open the message store", error.Message);
         Assert.Contains("writable", error.Message);
@@ -99,37 +98,6 @@ public sealed partial class DataDirectoryFaultTests : IAsyncLifetime
         {
             Assert.Contains(text, log, StringComparison.Ordinal);
         }
-    }
-
-    private static async Task FillAsync(string path)
-    {
-        await using var stream = File.OpenWrite(path);
-        var block = new byte[4096];
-        try
-        {
-            while (true)
-            {
-                await stream.WriteAsync(block);
-                await stream.FlushAsync();
-            }
-        }
-        catch (IOException)
-        {
-            // ENOSPC: the disk is full now.
-        }
-    }
-
-    private static async Task RunAsync(string command, params string[] args)
-    {
-        var info = new ProcessStartInfo(command) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"{command} {string.Join(' ', args)} failed (these tests need root for tmpfs): {await process.StandardError.ReadToEndAsync()}");
     }
 
     [GeneratedRegex(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \S")]

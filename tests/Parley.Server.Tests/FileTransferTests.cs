@@ -11,12 +11,12 @@ public sealed class FileTransferTests : IDisposable
 {
     private const int MiB = 1024 * 1024;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
-    private readonly string _dir = Directory.CreateTempSubdirectory("parley-files-test-").FullName;
+    private readonly TempDataDirectory _dir = new("parley-files-test");
 
     public void Dispose()
     {
         _http.Dispose();
-        Directory.Delete(_dir, recursive: true);
+        _dir.Dispose();
     }
 
     [Fact]
@@ -46,12 +46,12 @@ public sealed class FileTransferTests : IDisposable
         Assert.Matches(@"^\[\d\d:\d\d:\d\d\] \*\*\* alice shared report\.pdf \(3\.0 MiB\): http://127\.0\.0\.1:\d+/files/\w+/report\.pdf\?token=\w+$", line);
         Assert.EndsWith(url, line, StringComparison.Ordinal);
 
-        var saved = await new FileDownloader(_http).DownloadAsync(new Uri(url), Path.Combine(_dir, "received"), "report.pdf", sha);
+        var saved = await new FileDownloader(_http).DownloadAsync(new Uri(url), Path.Combine(_dir.Path, "received"), "report.pdf", sha);
         Assert.Equal(sha, await FileDownloader.HashFileAsync(saved));
         Assert.Equal("report.pdf", Path.GetFileName(saved));
 
         // Never overwrite: the second copy gets a number.
-        var again = await new FileDownloader(_http).DownloadAsync(new Uri(url), Path.Combine(_dir, "received"), "report.pdf", sha);
+        var again = await new FileDownloader(_http).DownloadAsync(new Uri(url), Path.Combine(_dir.Path, "received"), "report.pdf", sha);
         Assert.Equal("report (1).pdf", Path.GetFileName(again));
     }
 
@@ -165,6 +165,31 @@ public sealed class FileTransferTests : IDisposable
     }
 
     [Fact]
+    public async Task One_user_cannot_hold_more_than_a_few_uploads_in_progress_but_others_still_can()
+    {
+        await using var server = await TestServer.StartAsync(o => o.Files.MaxUploadsPerUser = 2);
+        await using var alice = await server.JoinJsonAsync("alice");
+        await using var bob = await server.JoinJsonAsync("bob");
+        await OfferAsync(alice, "a.bin", 10, null);
+        var second = await OfferAsync(alice, "b.bin", 10, null);
+
+        await alice.SendAsync(new { type = "file_offer", name = "c.bin", size = 10 });
+        var refused = await alice.ExpectTypeAsync("file_refused");
+        Assert.Equal("too_many_uploads", refused.GetProperty("code").GetString());
+        Assert.Contains("2 uploads in progress", refused.GetProperty("message").GetString(), StringComparison.Ordinal);
+        await OfferAsync(bob, "d.bin", 10, null);
+
+        // Finishing one frees its slot.
+        using (var done = await PutAsync(second.GetProperty("upload_url").GetString()!, 0, new byte[10]))
+        {
+            done.EnsureSuccessStatusCode();
+        }
+
+        await alice.ExpectTypeAsync("file", f => f.GetProperty("name").GetString() == "b.bin");
+        await OfferAsync(alice, "e.bin", 10, null);
+    }
+
+    [Fact]
     public async Task Out_of_order_and_wrong_hash_chunks_are_rejected_and_an_interrupted_upload_resumes()
     {
         await using var server = await TestServer.StartAsync();
@@ -200,7 +225,7 @@ public sealed class FileTransferTests : IDisposable
         Assert.DoesNotContain(bob.Lines.Seen, l => l.Contains("\"file\"", StringComparison.Ordinal));
 
         // The uploader resumes from the server's offset and completes.
-        var path = Path.Combine(_dir, "data.bin");
+        var path = Path.Combine(_dir.Path, "data.bin");
         await File.WriteAllBytesAsync(path, bytes);
         var reply = await new FileUploader(_http).UploadAsync(new Uri(url), path, MiB);
         Assert.True(reply.Complete);
@@ -331,7 +356,7 @@ public sealed class FileTransferTests : IDisposable
     private (string Path, string Sha) MakeFile(string name, int size)
     {
         var bytes = RandomNumberGenerator.GetBytes(size);
-        var path = Path.Combine(_dir, Guid.NewGuid().ToString("N") + "-" + Path.GetFileName(name));
+        var path = Path.Combine(_dir.Path, Guid.NewGuid().ToString("N") + "-" + Path.GetFileName(name));
         File.WriteAllBytes(path, bytes);
         return (path, Convert.ToHexStringLower(SHA256.HashData(bytes)));
     }

@@ -7,19 +7,9 @@ namespace Parley.Server.Tests;
 /// <summary>What survives a restart of a real server on the same data directory.</summary>
 public sealed class PersistenceTests : IDisposable
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "parley-persist-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDataDirectory _data = new("parley-persist");
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _data.Dispose();
 
     [Fact]
     public async Task History_accounts_bans_and_rooms_survive_a_restart()
@@ -44,7 +34,7 @@ public sealed class PersistenceTests : IDisposable
             server.Hub.Ban("mallory", null, "test");
         }
 
-        Assert.True(File.Exists(Path.Combine(_data, "parley.db")));
+        Assert.True(File.Exists(Path.Combine(_data.Path, "parley.db")));
         await using (var server = await StartAsync())
         {
             // The account: the name now needs its password.
@@ -125,13 +115,13 @@ public sealed class PersistenceTests : IDisposable
         await alice.SendRawAsync(System.Text.Encoding.UTF8.GetBytes(burst));
         await alice.ExpectAsync("PONG");
         Assert.Equal(200, alice.Seen.Count(l => l.Contains("alice: m", StringComparison.Ordinal)));
-        using var store = SqliteMessageStore.Open(Path.Combine(_data, "parley.db"));
+        using var store = SqliteMessageStore.Open(Path.Combine(_data.Path, "parley.db"));
         Assert.Equal(200, store.History("#general", null, 1000).Count);
     }
 
     private Task<TestServer> StartAsync() => TestServer.StartAsync(o =>
     {
-        o.DataDirectory = _data;
+        o.DataDirectory = _data.Path;
         o.Hub.HistoryReplay = 50;
     });
 }

@@ -7,25 +7,16 @@ namespace Parley.Server.Tests;
 /// <summary>The real server's whole console output never shows a password or a configured admin token.</summary>
 public sealed partial class SecretHygieneTests : IDisposable
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "parley-secrets-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDataDirectory _data = new("parley-secrets");
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _data.Dispose();
 
     [Fact]
     public async Task Passwords_and_the_admin_token_never_reach_the_log()
     {
         const string Token = "tok-5ecret-never-logged";
         const string Password = "pw-hunter2-never-logged";
-        var (server, port) = await ParleyProcess.StartServerAsync(_data, environment: new Dictionary<string, string> { ["PARLEY_ADMIN_TOKEN"] = Token });
+        var (server, port) = await ParleyProcess.StartServerAsync(_data.Path, environment: new Dictionary<string, string> { ["PARLEY_ADMIN_TOKEN"] = Token });
         await using var _ = server;
         var listening = server.Output.First(l => l.Contains("Parley is listening", StringComparison.Ordinal));
         var webPort = int.Parse(WebPort().Match(listening).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
@@ -49,7 +40,7 @@ public sealed partial class SecretHygieneTests : IDisposable
         Assert.Contains("alice", output, StringComparison.Ordinal);
         Assert.DoesNotContain(Token, output, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, output, StringComparison.Ordinal);
-        Assert.DoesNotContain(Password, await File.ReadAllTextAsync(Path.Combine(_data, "chat.log")), StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, await File.ReadAllTextAsync(Path.Combine(_data.Path, "chat.log")), StringComparison.Ordinal);
     }
 
     [GeneratedRegex(@"web on [^ ]*:(\d+)")]

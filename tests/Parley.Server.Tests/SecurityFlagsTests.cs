@@ -6,24 +6,15 @@ namespace Parley.Server.Tests;
 /// <summary>The new `parley serve` flags reach the server (flag and PARLEY_* environment), in the real process.</summary>
 public sealed class SecurityFlagsTests : IDisposable
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "parley-flags-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDataDirectory _data = new("parley-flags");
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _data.Dispose();
 
     [Fact]
     public async Task Per_address_limit_line_timeout_and_loopback_flag_are_applied()
     {
         var (server, port) = await ParleyProcess.StartServerAsync(
-            _data,
+            _data.Path,
             ["--limit-loopback", "--max-connections-per-ip", "1"],
             new Dictionary<string, string> { ["PARLEY_LINE_TIMEOUT"] = "1" });
         await using var _ = server;
@@ -44,7 +35,7 @@ public sealed class SecurityFlagsTests : IDisposable
     [Fact]
     public async Task Invalid_limits_are_refused_with_exit_code_2()
     {
-        await using var process = ParleyProcess.Start(["serve", "--data", _data, "--log-keep", "0"]);
+        await using var process = ParleyProcess.Start(["serve", "--data", _data.Path, "--log-keep", "0"]);
         Assert.Equal(2, await process.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.Contains(process.Output, l => l.Contains("--log-keep", StringComparison.Ordinal));
     }

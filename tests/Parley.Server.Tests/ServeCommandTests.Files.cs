@@ -9,8 +9,8 @@ public sealed partial class ServeCommandTests
     [Fact]
     public async Task File_options_set_the_size_limit_and_the_public_url_of_links()
     {
-        var data = Path.Combine(Path.GetTempPath(), "parley-cli-" + Guid.NewGuid().ToString("N"));
-        using var process = Start("serve", "--host", "127.0.0.1", "--port", "0", "--web-port", "0", "--data", data,
+        using var data = new TempDataDirectory("parley-cli");
+        using var process = Start("serve", "--host", "127.0.0.1", "--port", "0", "--web-port", "0", "--data", data.Path,
             "--max-file-size", "1KiB", "--files-quota", "1MiB", "--file-retention", "1h", "--public-url", "https://chat.example.org/");
         try
         {
@@ -39,7 +39,6 @@ public sealed partial class ServeCommandTests
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
-            Directory.Delete(data, recursive: true);
         }
     }
 

@@ -13,8 +13,8 @@ public sealed partial class ServeCommandTests
     [Fact]
     public async Task Serve_with_closed_stdin_keeps_running_and_honours_admin_options()
     {
-        var data = Path.Combine(Path.GetTempPath(), "parley-cli-" + Guid.NewGuid().ToString("N"));
-        using var process = Start("serve", "--host", "127.0.0.1", "--port", "0", "--web-port", "0", "--data", data, "--admin-token", "cli-token-123", "--approve-joins");
+        using var data = new TempDataDirectory("parley-cli");
+        using var process = Start("serve", "--host", "127.0.0.1", "--port", "0", "--web-port", "0", "--data", data.Path, "--admin-token", "cli-token-123", "--approve-joins");
         try
         {
             process.StandardInput.Close();
@@ -30,15 +30,14 @@ public sealed partial class ServeCommandTests
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
-            Directory.Delete(data, recursive: true);
         }
     }
 
     [Fact]
     public async Task A_generated_token_is_printed_once_with_the_admin_link()
     {
-        var data = Path.Combine(Path.GetTempPath(), "parley-cli-" + Guid.NewGuid().ToString("N"));
-        using var process = Start("serve", "--host", "127.0.0.1", "--port", "0", "--web-port", "0", "--data", data);
+        using var data = new TempDataDirectory("parley-cli");
+        using var process = Start("serve", "--host", "127.0.0.1", "--port", "0", "--web-port", "0", "--data", data.Path);
         try
         {
             process.StandardInput.Close();
@@ -64,7 +63,6 @@ public sealed partial class ServeCommandTests
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
-            Directory.Delete(data, recursive: true);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Parley.Testing;
 
 namespace Parley.Server.Tests;
 
@@ -35,7 +36,7 @@ internal static class SocketFuzzInputs
             var pool = json ? JsonLines : TextLines;
             var line = i == 0 && rng.Next(4) != 0 ? pool[0] : pool[rng.Next(pool.Length)];
             var bytes = Encoding.UTF8.GetBytes(line.Replace("NAME", name, StringComparison.Ordinal));
-            output.AddRange(rng.Next(3) == 0 ? Mutate(rng, bytes) : bytes);
+            output.AddRange(rng.Next(3) == 0 ? ByteMutator.Default.Mutate(rng, bytes, maxMutations: 3) : bytes);
             output.AddRange(rng.Next(4) == 0 ? "\r\n"u8.ToArray() : "\n"u8.ToArray());
         }
 
@@ -78,31 +79,5 @@ internal static class SocketFuzzInputs
             yield return input.AsMemory(at, size);
             at += size;
         }
-    }
-
-    private static byte[] Mutate(Random rng, byte[] seed)
-    {
-        var bytes = new List<byte>(seed);
-        for (var m = rng.Next(1, 4); m > 0; m--)
-        {
-            var at = rng.Next(bytes.Count + 1);
-            switch (rng.Next(4))
-            {
-                case 0 when bytes.Count > 0:
-                    bytes[rng.Next(bytes.Count)] ^= (byte)(1 << rng.Next(8));
-                    break;
-                case 1:
-                    bytes.Insert(at, (byte)rng.Next(256));
-                    break;
-                case 2 when at < bytes.Count:
-                    bytes.RemoveAt(at);
-                    break;
-                default:
-                    bytes.InsertRange(at, bytes.GetRange(0, Math.Min(bytes.Count, rng.Next(1, 16))));
-                    break;
-            }
-        }
-
-        return [.. bytes];
     }
 }

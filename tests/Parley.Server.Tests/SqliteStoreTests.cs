@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Parley.Core;
 using Parley.Storage.Sqlite;
+using Parley.Testing;
 
 namespace Parley.Server.Tests;
 
@@ -8,21 +9,11 @@ namespace Parley.Server.Tests;
 public sealed class SqliteStoreTests : IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "parley-store-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDataDirectory _dir = new("parley-store");
 
-    private string DbPath => Path.Combine(_dir, SqliteMessageStore.FileName);
+    private string DbPath => Path.Combine(_dir.Path, SqliteMessageStore.FileName);
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _dir.Dispose();
 
     [Fact]
     public void A_new_file_gets_every_migration_and_wal_mode()
@@ -44,7 +35,6 @@ public sealed class SqliteStoreTests : IDisposable
     [Fact]
     public void A_version_one_file_is_migrated_and_its_old_messages_become_searchable()
     {
-        Directory.CreateDirectory(_dir);
         using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
         {
             connection.Open();
@@ -64,7 +54,6 @@ public sealed class SqliteStoreTests : IDisposable
     [Fact]
     public void A_file_from_a_newer_parley_is_refused()
     {
-        Directory.CreateDirectory(_dir);
         using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
         {
             connection.Open();

@@ -42,9 +42,9 @@ public sealed class TlsTests
     [Fact]
     public async Task Only_tls_1_2_or_later_is_negotiated_and_the_self_signed_certificate_survives_a_restart()
     {
-        var data = Path.Combine(Path.GetTempPath(), "parley-tls-" + Guid.NewGuid().ToString("N"));
+        using var data = new TempDataDirectory("parley-tls");
         string first;
-        await using (var server = await TestServer.StartAsync(o => { o.Tls = true; o.TlsPort = 0; }, dataDirectory: data))
+        await using (var server = await TestServer.StartAsync(o => { o.Tls = true; o.TlsPort = 0; }, dataDirectory: data.Path))
         {
             await using var tls = await HandshakeAsync(server.TlsEndPoint, SslProtocols.None);
             Assert.True(tls.SslProtocol is SslProtocols.Tls12 or SslProtocols.Tls13, $"negotiated {tls.SslProtocol}");
@@ -56,36 +56,33 @@ public sealed class TlsTests
 #pragma warning restore SYSLIB0039
         }
 
-        await using (var again = await TestServer.StartAsync(o => { o.Tls = true; o.TlsPort = 0; }, dataDirectory: data))
+        await using (var again = await TestServer.StartAsync(o => { o.Tls = true; o.TlsPort = 0; }, dataDirectory: data.Path))
         {
             await using var tls = await HandshakeAsync(again.TlsEndPoint, SslProtocols.None);
             Assert.Equal(first, ChatClient.Fingerprint(tls.RemoteCertificate!));
         }
-
-        Directory.Delete(data, recursive: true);
     }
 
     [Fact]
     public async Task A_certificate_from_pem_files_is_used()
     {
-        var directory = Directory.CreateTempSubdirectory("parley-pem-").FullName;
+        using var directory = new TempDataDirectory("parley-pem");
         using var key = RSA.Create(2048);
         var request = new CertificateRequest("CN=chat.example.test", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         using var made = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(1));
-        await File.WriteAllTextAsync(Path.Combine(directory, "cert.pem"), made.ExportCertificatePem());
-        await File.WriteAllTextAsync(Path.Combine(directory, "key.pem"), key.ExportPkcs8PrivateKeyPem());
+        await File.WriteAllTextAsync(Path.Combine(directory.Path, "cert.pem"), made.ExportCertificatePem());
+        await File.WriteAllTextAsync(Path.Combine(directory.Path, "key.pem"), key.ExportPkcs8PrivateKeyPem());
 
         await using var server = await TestServer.StartAsync(o =>
         {
             o.Tls = true;
             o.TlsPort = 0;
-            o.TlsCertificatePath = Path.Combine(directory, "cert.pem");
-            o.TlsKeyPath = Path.Combine(directory, "key.pem");
+            o.TlsCertificatePath = Path.Combine(directory.Path, "cert.pem");
+            o.TlsKeyPath = Path.Combine(directory.Path, "key.pem");
         });
         await using var tls = await HandshakeAsync(server.TlsEndPoint, SslProtocols.None);
         Assert.Equal("CN=chat.example.test", tls.RemoteCertificate!.Subject);
         Assert.False(File.Exists(Path.Combine(server.DataDirectory, "tls-selfsigned.pem")));
-        Directory.Delete(directory, recursive: true);
     }
 
     [Fact]

@@ -34,6 +34,9 @@ public sealed partial class ParleyProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>The web port a server started by <see cref="StartServerAsync"/> listens on (null when it is off).</summary>
+    public int? WebPort { get; private set; }
+
     /// <summary>Everything written to stdout and stderr so far.</summary>
     public IReadOnlyList<string> Output
     {
@@ -81,6 +84,11 @@ public sealed partial class ParleyProcess : IAsyncDisposable
         var process = Start(args, environment);
         var line = await process.ExpectOutputAsync("Parley is listening", TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         var port = int.Parse(ChatPortPattern().Match(line).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        if (WebPortPattern().Match(line) is { Success: true } web)
+        {
+            process.WebPort = int.Parse(web.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return (process, port);
     }
 
@@ -161,9 +169,11 @@ public sealed partial class ParleyProcess : IAsyncDisposable
         _lines.Writer.TryWrite(line);
     }
 
-    // A test run started as a background job of a non-interactive shell has SIGINT ignored, and
-    // children inherit that: the servers we start would never see Ctrl+C. Restore the default once.
-    private static void EnsureSigIntIsDelivered()
+    /// <summary>
+    /// A test run started as a background job of a non-interactive shell has SIGINT ignored, and
+    /// children inherit that: the processes we start would never see Ctrl+C. Restores the default once.
+    /// </summary>
+    public static void EnsureSigIntIsDelivered()
     {
         if (!OperatingSystem.IsLinux() || Interlocked.Exchange(ref s_sigIntChecked, 1) == 1)
         {
@@ -187,4 +197,7 @@ public sealed partial class ParleyProcess : IAsyncDisposable
 
     [GeneratedRegex(@"chat on [^ ]*:(\d+) ")]
     private static partial Regex ChatPortPattern();
+
+    [GeneratedRegex(@"web on [^ ]*:(\d+)")]
+    private static partial Regex WebPortPattern();
 }

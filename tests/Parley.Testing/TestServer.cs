@@ -8,13 +8,13 @@ namespace Parley.Testing;
 /// <summary>A real Parley server on ephemeral loopback ports with its own temporary data directory.</summary>
 public sealed class TestServer : IAsyncDisposable
 {
-    private readonly bool _ownsData;
+    private readonly TempDataDirectory? _ownData;
 
-    private TestServer(ParleyServer server, string dataDirectory, bool ownsData)
+    private TestServer(ParleyServer server, string dataDirectory, TempDataDirectory? ownData)
     {
         Server = server;
         DataDirectory = dataDirectory;
-        _ownsData = ownsData;
+        _ownData = ownData;
     }
 
     public ParleyServer Server { get; }
@@ -38,7 +38,8 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>Starts a server; a given <paramref name="dataDirectory"/> is kept afterwards (for restart tests), a generated one deleted.</summary>
     public static async Task<TestServer> StartAsync(Action<ServerOptions>? configure = null, TimeProvider? time = null, string? dataDirectory = null)
     {
-        var data = dataDirectory ?? Path.Combine(Path.GetTempPath(), "parley-test-" + Guid.NewGuid().ToString("N"));
+        var ownData = dataDirectory is null ? new TempDataDirectory("parley-test") { ClearSqlitePools = false } : null;
+        var data = dataDirectory ?? ownData!.Path;
         var options = new ServerOptions
         {
             Host = "127.0.0.1",
@@ -50,7 +51,7 @@ public sealed class TestServer : IAsyncDisposable
         configure?.Invoke(options);
         var server = ParleyServer.Create(options, logging => logging.SetMinimumLevel(LogLevel.Warning), time);
         await server.StartAsync().ConfigureAwait(false);
-        return new TestServer(server, data, ownsData: dataDirectory is null);
+        return new TestServer(server, data, ownData);
     }
 
     /// <summary>A raw line client connected to the chat port.</summary>
@@ -75,7 +76,7 @@ public sealed class TestServer : IAsyncDisposable
     }
 
     /// <summary>A WebSocket client connected to /ws on the web port (not joined yet).</summary>
-    public Task<WebSocketJsonClient> ConnectWebSocketAsync() => WebSocketJsonClient.ConnectAsync(WebUri);
+    public Task<WebSocketJsonClient> ConnectWebSocketAsync(IReadOnlyDictionary<string, string>? headers = null) => WebSocketJsonClient.ConnectAsync(WebUri, headers);
 
     /// <summary>A WebSocket client that has joined as <paramref name="name"/> and read its welcome.</summary>
     public async Task<WebSocketJsonClient> JoinWebSocketAsync(string name)
@@ -98,17 +99,6 @@ public sealed class TestServer : IAsyncDisposable
     {
         await Server.StopAsync().ConfigureAwait(false);
         await Server.DisposeAsync().ConfigureAwait(false);
-        if (!_ownsData)
-        {
-            return;
-        }
-
-        try
-        {
-            Directory.Delete(DataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _ownData?.Dispose();
     }
 }

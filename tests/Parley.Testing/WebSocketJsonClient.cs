@@ -41,9 +41,15 @@ public sealed class WebSocketJsonClient : IAsyncDisposable
 
     public string? CloseDescription => _socket.CloseStatusDescription;
 
-    public static async Task<WebSocketJsonClient> ConnectAsync(Uri webUri)
+    /// <summary>Connects to /ws; <paramref name="headers"/> go on the handshake (e.g. X-Forwarded-For, as a proxy would add it).</summary>
+    public static async Task<WebSocketJsonClient> ConnectAsync(Uri webUri, IReadOnlyDictionary<string, string>? headers = null)
     {
         var socket = new ClientWebSocket();
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            socket.Options.SetRequestHeader(name, value);
+        }
+
         var uri = new UriBuilder(webUri) { Scheme = webUri.Scheme == "https" ? "wss" : "ws", Path = "/ws" }.Uri;
         using var timeout = new CancellationTokenSource(LineClient.DefaultTimeout);
         await socket.ConnectAsync(uri, timeout.Token).ConfigureAwait(false);

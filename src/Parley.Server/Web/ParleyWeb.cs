@@ -38,6 +38,7 @@ internal static class ParleyWeb
 
     public static void Map(WebApplication app)
     {
+        TrustedProxies.Use(app, app.Services.GetRequiredService<ServerOptions>().TrustedProxies);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20), KeepAliveTimeout = TimeSpan.FromSeconds(20) });
         app.Use((context, next) =>
         {
