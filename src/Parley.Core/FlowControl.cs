@@ -71,6 +71,7 @@ public sealed class FlowControl
                 return;
             }
 
+            session.MarkProgress();
             session.Pressure = PressureState.Congested;
             _congested.Add(session);
             // The stall check runs even when the store's writer paused input first, or a stuck reader would hold everyone for good.

@@ -112,21 +112,46 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>
             _items[_head] = null;
             _head = (_head + 1) % _items.Length;
             _count--;
-            if (_count == 0)
-            {
-                _head = 0;
-                if (_items.Length > SmallCapacity)
-                {
-                    _items = new OutboundFrame?[SmallCapacity];
-                }
+            AfterTakeLocked();
+            return true;
+        }
+    }
 
-                if (_writingDone)
-                {
-                    _completion.TrySetResult();
-                }
+    /// <summary>Moves up to <c>into.Length</c> frames, oldest first, into <paramref name="into"/> under one lock; how many.</summary>
+    public int TryReadMany(Span<OutboundFrame> into)
+    {
+        lock (_gate)
+        {
+            var n = Math.Min(_count, into.Length);
+            for (var i = 0; i < n; i++)
+            {
+                into[i] = _items[_head]!;
+                _items[_head] = null;
+                _head = (_head + 1) % _items.Length;
             }
 
-            return true;
+            _count -= n;
+            AfterTakeLocked();
+            return n;
+        }
+    }
+
+    private void AfterTakeLocked()
+    {
+        if (_count != 0)
+        {
+            return;
+        }
+
+        _head = 0;
+        if (_items.Length > SmallCapacity)
+        {
+            _items = new OutboundFrame?[SmallCapacity];
+        }
+
+        if (_writingDone)
+        {
+            _completion.TrySetResult();
         }
     }
 

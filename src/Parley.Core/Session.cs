@@ -128,16 +128,45 @@ public sealed class Session
         return true;
     }
 
+    /// <summary>
+    /// Takes up to <c>into.Length</c> queued frames at once, for a write loop that writes them all before its next
+    /// flush; report them with <see cref="Dequeued(ReadOnlySpan{OutboundFrame})"/>. One lock per batch instead
+    /// of one per frame (the queue's lock was an eighth of the server's CPU in a fan-out).
+    /// </summary>
+    public int Take(Span<OutboundFrame> into) => _queue.TryReadMany(into);
+
     /// <summary>Called by the write loop for each frame it takes off the queue.</summary>
-    public void Dequeued(OutboundFrame frame)
+    public void Dequeued(OutboundFrame frame) => Released(frame.GetBytes(Protocol).Length);
+
+    /// <summary>Called by the write loop for frames it took with <see cref="Take"/>.</summary>
+    public void Dequeued(ReadOnlySpan<OutboundFrame> frames)
     {
-        Volatile.Write(ref _lastProgress, _time.GetTimestamp());
-        var queued = Interlocked.Add(ref _queuedBytes, -frame.GetBytes(Protocol).Length);
-        if (queued < LowWater && Pressure != PressureState.Normal)
+        long bytes = 0;
+        foreach (var frame in frames)
         {
-            _flow?.Relieved(this, closing: false);
+            bytes += frame.GetBytes(Protocol).Length;
+        }
+
+        Released(bytes);
+    }
+
+    private void Released(long bytes)
+    {
+        var queued = Interlocked.Add(ref _queuedBytes, -bytes);
+        if (Pressure != PressureState.Normal)
+        {
+            // Only a congested session's progress is watched (FlowControl's stall check). Reading the clock for
+            // every frame of every session cost about a tenth of the server's CPU in a fan-out.
+            MarkProgress();
+            if (queued < LowWater)
+            {
+                _flow?.Relieved(this, closing: false);
+            }
         }
     }
+
+    /// <summary>The write loop took a frame just now (or the session just became congested: its grace starts here).</summary>
+    internal void MarkProgress() => Volatile.Write(ref _lastProgress, _time.GetTimestamp());
 
     /// <summary>Bytes waiting in the send queue.</summary>
     public long QueuedBytes => Interlocked.Read(ref _queuedBytes);

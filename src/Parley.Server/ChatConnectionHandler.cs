@@ -15,6 +15,7 @@ namespace Parley.Server;
 public sealed class ChatConnectionHandler(Hub hub, ServerOptions options, ILogger<ChatConnectionHandler> logger, Web.FileLinks links) : ConnectionHandler
 {
     private const int FlushThreshold = 64 * 1024;
+    private const int WriteBatch = 64;
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
@@ -180,6 +181,29 @@ public sealed class ChatConnectionHandler(Hub hub, ServerOptions options, ILogge
         hub.HandleJson(session, line);
     }
 
+    // Writes a batch of queued frames into the pipe (no flush); how many. Synchronous, so the pooled array
+    // is never held across an await.
+    private static int WriteQueued(Session session, PipeWriter output)
+    {
+        var frames = ArrayPool<OutboundFrame>.Shared.Rent(WriteBatch);
+        try
+        {
+            var taken = session.Take(frames.AsSpan(0, WriteBatch));
+            for (var i = 0; i < taken; i++)
+            {
+                output.Write(frames[i].GetBytes(session.Protocol));
+            }
+
+            session.Dequeued(frames.AsSpan(0, taken));
+            Array.Clear(frames, 0, taken);
+            return taken;
+        }
+        finally
+        {
+            ArrayPool<OutboundFrame>.Shared.Return(frames);
+        }
+    }
+
     private async Task WriteLoopAsync(Session session, PipeWriter output, PipeReader input)
     {
         var queue = session.Outbound;
@@ -188,10 +212,8 @@ public sealed class ChatConnectionHandler(Hub hub, ServerOptions options, ILogge
             // Abort completes the queue too, which ends this wait; frames left behind are dropped.
             while (await queue.WaitToReadAsync().ConfigureAwait(false) && !session.Aborted.IsCancellationRequested)
             {
-                while (queue.TryRead(out var frame))
+                while (WriteQueued(session, output) > 0)
                 {
-                    output.Write(frame.GetBytes(session.Protocol));
-                    session.Dequeued(frame);
                     if (output.UnflushedBytes >= FlushThreshold && (await output.FlushAsync(session.Aborted).ConfigureAwait(false)).IsCompleted)
                     {
                         return;

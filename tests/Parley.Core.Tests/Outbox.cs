@@ -7,7 +7,7 @@ namespace Parley.Core.Tests;
 
 /// <summary>
 /// Reads what a session's write loop would send: every frame queued right now, acknowledged with
-/// <see cref="Session.Dequeued"/> as the real write loop does, as events, text lines or JSON.
+/// <see cref="Session.Dequeued(OutboundFrame)"/> as the real write loop does, as events, text lines or JSON.
 /// </summary>
 internal static class Outbox
 {

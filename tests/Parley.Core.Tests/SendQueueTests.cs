@@ -148,4 +148,31 @@ public sealed class SendQueueTests
         Assert.False(bob.Send(frame));
         Assert.False(bob.Aborted.IsCancellationRequested);
     }
+
+    [Fact]
+    public void A_write_loop_taking_frames_in_batches_gets_them_in_order_and_releases_their_bytes()
+    {
+        var session = new Session("test", "mem", HubHarness.Start, 1000, 1_000_000);
+        var sent = Enumerable.Range(0, 150).Select(i => new OutboundFrame(new InfoEvent($"m{i}"), TimeZoneInfo.Utc)).ToArray();
+        foreach (var frame in sent)
+        {
+            Assert.True(session.Send(frame));
+        }
+
+        var taken = new List<OutboundFrame>();
+        var batch = new OutboundFrame[64];
+        int n;
+        while ((n = session.Take(batch)) > 0)
+        {
+            Assert.True(n <= 64);
+            session.Dequeued(batch.AsSpan(0, n));
+            taken.AddRange(batch.Take(n));
+        }
+
+        Assert.Equal(sent, taken);
+        Assert.Equal(0, session.QueuedBytes);
+        session.Close("done");
+        Assert.Equal(0, session.Take(batch));
+        Assert.True(Outbox.IsFinished(session));
+    }
 }
