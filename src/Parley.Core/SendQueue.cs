@@ -1,13 +1,17 @@
 using System.Threading.Channels;
+using System.Threading.Tasks.Sources;
 
 namespace Parley.Core;
 
 /// <summary>
 /// A session's outgoing frames: many writers (the hub), one reader (the transport's write loop).
 /// Bounded by count, and unlike a bounded Channel it gives its storage back once drained, so a
-/// burst (a join storm, a paste) does not leave every idle connection holding a large array.
+/// burst (a join storm, a paste) does not leave every idle connection holding a large array. Waiting
+/// allocates nothing: the single reader's wait is a reusable value-task source, not a new task per wait
+/// (100 receivers at 1,000 messages/s made that 100,000 allocations a second, and the GC pauses they cost
+/// showed in the latency tail).
 /// </summary>
-internal sealed class SendQueue : ChannelReader<OutboundFrame>
+internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource<bool>
 {
     private const int SmallCapacity = 8;
 
@@ -18,7 +22,8 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>
     private int _head;
     private int _count;
     private bool _writingDone;
-    private TaskCompletionSource<bool>? _waiter;
+    private ManualResetValueTaskSourceCore<bool> _wait = new() { RunContinuationsAsynchronously = true };
+    private bool _waiting;
 
     public SendQueue(int maxCount) => _maxCount = maxCount;
 
@@ -52,7 +57,7 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>
     /// <summary>Adds a frame; false when the queue is full or no longer accepts frames.</summary>
     public bool TryWrite(OutboundFrame frame)
     {
-        TaskCompletionSource<bool>? wake;
+        bool wake;
         lock (_gate)
         {
             if (_writingDone || _count >= _maxCount)
@@ -67,18 +72,22 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>
 
             _items[(_head + _count) % _items.Length] = frame;
             _count++;
-            wake = _waiter;
-            _waiter = null;
+            wake = _waiting;
+            _waiting = false;
         }
 
-        wake?.TrySetResult(true);
+        if (wake)
+        {
+            _wait.SetResult(true);
+        }
+
         return true;
     }
 
     /// <summary>No more frames will be written; the reader drains what is queued, then completes.</summary>
     public void Complete()
     {
-        TaskCompletionSource<bool>? wake;
+        bool wake;
         lock (_gate)
         {
             if (_writingDone)
@@ -87,15 +96,18 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>
             }
 
             _writingDone = true;
-            wake = _waiter;
-            _waiter = null;
+            wake = _waiting;
+            _waiting = false;
             if (_count == 0)
             {
                 _completion.TrySetResult();
             }
         }
 
-        wake?.TrySetResult(false);
+        if (wake)
+        {
+            _wait.SetResult(false);
+        }
     }
 
     public override bool TryRead(out OutboundFrame item)
@@ -157,7 +169,7 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>
 
     public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default)
     {
-        TaskCompletionSource<bool> waiter;
+        short version;
         lock (_gate)
         {
             if (_count > 0)
@@ -170,14 +182,27 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>
                 return new ValueTask<bool>(false);
             }
 
-            // Single reader: one outstanding wait at a time.
-            waiter = _waiter ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            // Single reader: one outstanding wait at a time, so the source is free to reuse once the last
+            // wait has been completed (completions happen only after _waiting was cleared under this lock).
+            if (!_waiting)
+            {
+                _wait.Reset();
+                _waiting = true;
+            }
+
+            version = _wait.Version;
         }
 
-        return cancellationToken.CanBeCanceled
-            ? new ValueTask<bool>(waiter.Task.WaitAsync(cancellationToken))
-            : new ValueTask<bool>(waiter.Task);
+        var wait = new ValueTask<bool>(this, version);
+        return cancellationToken.CanBeCanceled ? new ValueTask<bool>(wait.AsTask().WaitAsync(cancellationToken)) : wait;
     }
+
+    bool IValueTaskSource<bool>.GetResult(short token) => _wait.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _wait.GetStatus(token);
+
+    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _wait.OnCompleted(continuation, state, token, flags);
 
     private void Grow()
     {
