@@ -1,17 +1,13 @@
 using System.Threading.Channels;
-using System.Threading.Tasks.Sources;
 
 namespace Parley.Core;
 
 /// <summary>
 /// A session's outgoing frames: many writers (the hub), one reader (the transport's write loop).
 /// Bounded by count, and unlike a bounded Channel it gives its storage back once drained, so a
-/// burst (a join storm, a paste) does not leave every idle connection holding a large array. Waiting
-/// allocates nothing: the single reader's wait is a reusable value-task source, not a new task per wait
-/// (100 receivers at 1,000 messages/s made that 100,000 allocations a second, and the GC pauses they cost
-/// showed in the latency tail).
+/// burst (a join storm, a paste) does not leave every idle connection holding a large array.
 /// </summary>
-internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource<bool>
+internal sealed class SendQueue : ChannelReader<OutboundFrame>
 {
     private const int SmallCapacity = 8;
 
@@ -22,8 +18,7 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource
     private int _head;
     private int _count;
     private bool _writingDone;
-    private ManualResetValueTaskSourceCore<bool> _wait = new() { RunContinuationsAsynchronously = true };
-    private bool _waiting;
+    private TaskCompletionSource<bool>? _waiter;
 
     public SendQueue(int maxCount) => _maxCount = maxCount;
 
@@ -57,7 +52,7 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource
     /// <summary>Adds a frame; false when the queue is full or no longer accepts frames.</summary>
     public bool TryWrite(OutboundFrame frame)
     {
-        bool wake;
+        TaskCompletionSource<bool>? wake;
         lock (_gate)
         {
             if (_writingDone || _count >= _maxCount)
@@ -72,22 +67,18 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource
 
             _items[(_head + _count) % _items.Length] = frame;
             _count++;
-            wake = _waiting;
-            _waiting = false;
+            wake = _waiter;
+            _waiter = null;
         }
 
-        if (wake)
-        {
-            _wait.SetResult(true);
-        }
-
+        wake?.TrySetResult(true);
         return true;
     }
 
     /// <summary>No more frames will be written; the reader drains what is queued, then completes.</summary>
     public void Complete()
     {
-        bool wake;
+        TaskCompletionSource<bool>? wake;
         lock (_gate)
         {
             if (_writingDone)
@@ -96,18 +87,15 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource
             }
 
             _writingDone = true;
-            wake = _waiting;
-            _waiting = false;
+            wake = _waiter;
+            _waiter = null;
             if (_count == 0)
             {
                 _completion.TrySetResult();
             }
         }
 
-        if (wake)
-        {
-            _wait.SetResult(false);
-        }
+        wake?.TrySetResult(false);
     }
 
     public override bool TryRead(out OutboundFrame item)
@@ -169,7 +157,7 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource
 
     public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default)
     {
-        short version;
+        TaskCompletionSource<bool> waiter;
         lock (_gate)
         {
             if (_count > 0)
@@ -182,27 +170,14 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource
                 return new ValueTask<bool>(false);
             }
 
-            // Single reader: one outstanding wait at a time, so the source is free to reuse once the last
-            // wait has been completed (completions happen only after _waiting was cleared under this lock).
-            if (!_waiting)
-            {
-                _wait.Reset();
-                _waiting = true;
-            }
-
-            version = _wait.Version;
+            // Single reader: one outstanding wait at a time.
+            waiter = _waiter ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
-        var wait = new ValueTask<bool>(this, version);
-        return cancellationToken.CanBeCanceled ? new ValueTask<bool>(wait.AsTask().WaitAsync(cancellationToken)) : wait;
+        return cancellationToken.CanBeCanceled
+            ? new ValueTask<bool>(waiter.Task.WaitAsync(cancellationToken))
+            : new ValueTask<bool>(waiter.Task);
     }
-
-    bool IValueTaskSource<bool>.GetResult(short token) => _wait.GetResult(token);
-
-    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _wait.GetStatus(token);
-
-    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-        _wait.OnCompleted(continuation, state, token, flags);
 
     private void Grow()
     {
