@@ -111,17 +111,19 @@ public class HubBroadcastBenchmarks
         return bytes;
     }
 
-    // Waits the way ChatConnectionHandler's write loop does, token included: a cancelable token makes
-    // the channel allocate a new waiter per wait, which this benchmark should show.
+    // Waits and takes frames the way ChatConnectionHandler's write loop does: no token (aborting completes
+    // the queue), frames taken in batches under one lock.
     private async Task DrainLoopAsync(Session session)
     {
         var queue = session.Outbound;
-        while (await queue.WaitToReadAsync(session.Aborted).ConfigureAwait(false))
+        var batch = new OutboundFrame[64];
+        while (await queue.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (queue.TryRead(out var frame))
+            int taken;
+            while ((taken = session.Take(batch)) > 0)
             {
-                session.Dequeued(frame);
-                if (Interlocked.Decrement(ref _pending) == 0)
+                session.Dequeued(batch.AsSpan(0, taken));
+                if (Interlocked.Add(ref _pending, -taken) == 0)
                 {
                     _allDrained.Set();
                 }

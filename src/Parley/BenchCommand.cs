@@ -20,6 +20,9 @@ internal static class BenchCommand
         command.Subcommands.Add(Scenario(BenchScenario.Connections, "Open N connections, register each, verify with a probe broadcast, hold them; server memory per connection with --server-pid"));
         command.Subcommands.Add(Scenario(BenchScenario.Fanout, "R receivers and K senders in one room: deliveries/s, loss, duplicates, latency"));
         command.Subcommands.Add(Scenario(BenchScenario.Latency, "Fan-out at a fixed rate (default 1000 msg/s to 100 receivers): latency percentiles"));
+
+        // The soak test also answers as `parley bench soak`, the name issue #8 gave it.
+        command.Subcommands.Add(SoakCommand.Create());
         return command;
     }
 

@@ -175,4 +175,93 @@ public sealed class SendQueueTests
         Assert.Equal(0, session.Take(batch));
         Assert.True(Outbox.IsFinished(session));
     }
+
+    [Fact]
+    public async Task A_waiting_write_loop_is_woken_for_every_frame_from_many_threads_and_misses_none()
+    {
+        const int Writers = 4;
+        const int PerWriter = 20_000;
+        var session = new Session("test", "mem", HubHarness.Start, Writers * PerWriter, long.MaxValue);
+        var frame = new OutboundFrame(new InfoEvent("x"), TimeZoneInfo.Utc);
+        var received = 0;
+
+        async Task ReadAsync()
+        {
+            var batch = new OutboundFrame[64];
+            while (await session.Outbound.WaitToReadAsync())
+            {
+                int taken;
+                while ((taken = session.Take(batch)) > 0)
+                {
+                    session.Dequeued(batch.AsSpan(0, taken));
+                    received += taken;
+                }
+            }
+        }
+
+        var reading = Task.Run(ReadAsync);
+        var writers = Enumerable.Range(0, Writers).Select(_ => Task.Run(() =>
+        {
+            for (var i = 0; i < PerWriter; i++)
+            {
+                Assert.True(session.Send(frame));
+                if (i % 64 == 0)
+                {
+                    Thread.Yield();
+                }
+            }
+        })).ToArray();
+        await Task.WhenAll(writers);
+        session.Close("done");
+
+        await reading.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(Writers * PerWriter, received);
+    }
+
+    [Fact]
+    public async Task A_thousand_waiting_write_loops_each_wake_for_every_one_of_many_broadcasts()
+    {
+        const int Loops = 1000;
+        const int Rounds = 300;
+        var sessions = Enumerable.Range(0, Loops).Select(_ => new Session("test", "mem", HubHarness.Start, 100, 1_000_000)).ToArray();
+        var pending = 0;
+        using var drained = new SemaphoreSlim(0);
+
+        async Task DrainAsync(Session session)
+        {
+            var batch = new OutboundFrame[64];
+            while (await session.Outbound.WaitToReadAsync())
+            {
+                int taken;
+                while ((taken = session.Take(batch)) > 0)
+                {
+                    session.Dequeued(batch.AsSpan(0, taken));
+                    if (Interlocked.Add(ref pending, -taken) == 0)
+                    {
+                        drained.Release();
+                    }
+                }
+            }
+        }
+
+        var loops = sessions.Select(s => Task.Run(() => DrainAsync(s))).ToArray();
+        var frame = new OutboundFrame(new InfoEvent("x"), TimeZoneInfo.Utc);
+        for (var round = 0; round < Rounds; round++)
+        {
+            Volatile.Write(ref pending, Loops);
+            foreach (var session in sessions)
+            {
+                Assert.True(session.Send(frame));
+            }
+
+            Assert.True(await drained.WaitAsync(TimeSpan.FromSeconds(20)), $"round {round}: {Volatile.Read(ref pending)} frames never taken");
+        }
+
+        foreach (var session in sessions)
+        {
+            session.Close("done");
+        }
+
+        await Task.WhenAll(loops).WaitAsync(TimeSpan.FromSeconds(20));
+    }
 }

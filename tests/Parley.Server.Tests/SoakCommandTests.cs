@@ -4,10 +4,12 @@ namespace Parley.Server.Tests;
 
 public sealed class SoakCommandTests
 {
-    [Fact]
-    public async Task A_short_soak_samples_the_server_and_reports_no_errors()
+    [Theory]
+    [InlineData("soak")]
+    [InlineData("bench soak")]
+    public async Task A_short_soak_samples_the_server_and_reports_no_errors(string command)
     {
-        await using var soak = ParleyProcess.Start(["soak", "--minutes", "0.05", "--report", "1", "--clients", "5", "--churn", "5", "--rate", "5"]);
+        await using var soak = ParleyProcess.Start([.. command.Split(' '), "--minutes", "0.05", "--report", "1", "--clients", "5", "--churn", "5", "--rate", "5"]);
         var done = await soak.ExpectOutputAsync("soak: done", TimeSpan.FromSeconds(60));
         Assert.Equal(0, await soak.WaitForExitAsync(TimeSpan.FromSeconds(20)));
         Assert.Contains(" 0 errors", done, StringComparison.Ordinal);
