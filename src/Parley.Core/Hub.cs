@@ -44,7 +44,7 @@ public sealed partial class Hub
         LoadState();
         if (!_store.IsInMemory)
         {
-            _writer = new MessageWriter(_store, time, logger, Flow, options.StoreBacklog, Deliver);
+            _writer = new MessageWriter(_store, time, logger, Flow, options.StoreBacklog, options.SendQueueBytes / 8, Deliver);
         }
 
         if (options.HistoryDays > 0 || options.HistoryMax > 0)

@@ -22,14 +22,22 @@ internal sealed class MessageWriter
     private readonly ILogger _logger;
     private readonly Task _loop;
     private readonly StoreHealth _health;
+    private readonly long _backlogBytesLimit;
     private int _backlog;
+    private long _backlogBytes;
     private long _batches;
     private long _stored;
 
-    public MessageWriter(IMessageStore store, TimeProvider time, ILogger logger, FlowControl flow, int backlogLimit, Action<List<OutgoingMessage>, IReadOnlyList<long>?> deliver)
+    /// <param name="backlogBytesLimit">
+    /// Input also pauses when the messages waiting would encode to this many bytes: a batch is delivered to every
+    /// reader at once, after the readers' own flow control has already paused input, so the readers' queue bound
+    /// must hold the congestion mark plus two batches. Counting messages alone let 256 long lines overflow it.
+    /// </param>
+    public MessageWriter(IMessageStore store, TimeProvider time, ILogger logger, FlowControl flow, int backlogLimit, long backlogBytesLimit, Action<List<OutgoingMessage>, IReadOnlyList<long>?> deliver)
     {
         _flow = flow;
         _backlogLimit = backlogLimit;
+        _backlogBytesLimit = backlogBytesLimit;
         _store = store;
         _time = time;
         _logger = logger;
@@ -50,13 +58,15 @@ internal sealed class MessageWriter
     {
         // Counted first, so the reader can never take it below zero.
         var backlog = Interlocked.Increment(ref _backlog);
+        var bytes = Interlocked.Add(ref _backlogBytes, Weight(message));
         if (!_queue.Writer.TryWrite(message))
         {
             Interlocked.Decrement(ref _backlog);
+            Interlocked.Add(ref _backlogBytes, -Weight(message));
             return false;
         }
 
-        if (backlog >= _backlogLimit)
+        if (backlog >= _backlogLimit || bytes >= _backlogBytesLimit)
         {
             _flow.StoreBehind(true);
         }
@@ -85,6 +95,7 @@ internal sealed class MessageWriter
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var message))
             {
                 Interlocked.Decrement(ref _backlog);
+                Interlocked.Add(ref _backlogBytes, -Weight(message));
                 message.Timestamp = now;
                 batch.Add(message);
                 if (message.Barrier is null)
@@ -117,10 +128,13 @@ internal sealed class MessageWriter
                 _logger.LogError(ex, "Delivering a batch of {Count} messages failed", batch.Count);
             }
 
-            if (Backlog < _backlogLimit / 2)
+            if (Backlog < _backlogLimit / 2 && Interlocked.Read(ref _backlogBytes) < _backlogBytesLimit / 2)
             {
                 _flow.StoreBehind(false);
             }
         }
     }
+
+    // What a message will cost each reader's queue, at most: JSON may escape a character into 6 bytes, plus the envelope.
+    private static long Weight(OutgoingMessage message) => message.Barrier is null ? (message.Content.Length * 6L) + 200 : 0;
 }
