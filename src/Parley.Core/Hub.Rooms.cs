@@ -63,6 +63,24 @@ public sealed partial class Hub
 
     internal Room CurrentRoom(Session session) => session.CurrentRoom ?? _general;
 
+    /// <summary>How many rooms there are, and how many of them <paramref name="owner"/> created (one pass, one lock).</summary>
+    internal (int Total, int Owned) CountRooms(string owner)
+    {
+        lock (_gate)
+        {
+            var owned = 0;
+            foreach (var room in _rooms.Values)
+            {
+                if (room.Owner is { } name && UsernameRules.Comparer.Equals(name, owner))
+                {
+                    owned++;
+                }
+            }
+
+            return (_rooms.Count, owned);
+        }
+    }
+
     internal Room? FindRoom(string name)
     {
         lock (_gate)

@@ -80,15 +80,14 @@ internal static class RoomCommands
             return null;
         }
 
-        var names = ctx.Hub.RoomNames;
-        if (options.MaxRooms > 0 && names.Count >= options.MaxRooms)
+        var (total, owned) = ctx.Hub.CountRooms(ctx.Session.Username!);
+        if (options.MaxRooms > 0 && total >= options.MaxRooms)
         {
             return $"The server has as many rooms as it allows ({options.MaxRooms}); join an existing one (/rooms)";
         }
 
         if (options.MaxRoomsPerUser > 0)
         {
-            var owned = names.Count(n => ctx.Hub.FindRoom(n)?.Owner is { } owner && UsernameRules.Comparer.Equals(owner, ctx.Session.Username));
             if (owned >= options.MaxRoomsPerUser)
             {
                 return $"You already created {owned} rooms, the most one user may ({options.MaxRoomsPerUser})";
