@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Parley.Client;
 using Parley.Testing;
@@ -13,12 +12,12 @@ namespace Parley.Server.Tests;
 public sealed class FileDedupeTests : IDisposable
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
-    private readonly string _dir = Directory.CreateTempSubdirectory("parley-file-dedupe-").FullName;
+    private readonly TempDataDirectory _dir = new("parley-file-dedupe") { ClearSqlitePools = false };
 
     public void Dispose()
     {
         _http.Dispose();
-        Directory.Delete(_dir, recursive: true);
+        _dir.Dispose();
     }
 
     [Fact]
@@ -98,11 +97,5 @@ public sealed class FileDedupeTests : IDisposable
     private Task<HttpResponseMessage> PutAsync(JsonElement slot, byte[] bytes) =>
         _http.PutAsync(slot.GetProperty("upload_url").GetString() + "&offset=0", new ByteArrayContent(bytes));
 
-    private (string Path, string Sha, byte[] Bytes) MakeFile(int size)
-    {
-        var bytes = RandomNumberGenerator.GetBytes(size);
-        var path = Path.Combine(_dir, Guid.NewGuid().ToString("N"));
-        File.WriteAllBytes(path, bytes);
-        return (path, Convert.ToHexStringLower(SHA256.HashData(bytes)), bytes);
-    }
+    private (string Path, string Sha, byte[] Bytes) MakeFile(int size) => _dir.WriteRandomFile(size);
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Parley.Client;
 using Parley.Testing;
@@ -10,12 +9,12 @@ namespace Parley.Server.Tests;
 public sealed class FileRoomTests : IDisposable
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
-    private readonly string _dir = Directory.CreateTempSubdirectory("parley-file-rooms-").FullName;
+    private readonly TempDataDirectory _dir = new("parley-file-rooms") { ClearSqlitePools = false };
 
     public void Dispose()
     {
         _http.Dispose();
-        Directory.Delete(_dir, recursive: true);
+        _dir.Dispose();
     }
 
     [Fact]
@@ -102,9 +101,7 @@ public sealed class FileRoomTests : IDisposable
 
     private (string Path, string Sha) MakeFile(int size)
     {
-        var bytes = RandomNumberGenerator.GetBytes(size);
-        var path = Path.Combine(_dir, Guid.NewGuid().ToString("N"));
-        File.WriteAllBytes(path, bytes);
-        return (path, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        var (path, sha, _) = _dir.WriteRandomFile(size);
+        return (path, sha);
     }
 }

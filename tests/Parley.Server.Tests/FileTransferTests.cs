@@ -355,10 +355,8 @@ public sealed class FileTransferTests : IDisposable
 
     private (string Path, string Sha) MakeFile(string name, int size)
     {
-        var bytes = RandomNumberGenerator.GetBytes(size);
-        var path = Path.Combine(_dir.Path, Guid.NewGuid().ToString("N") + "-" + Path.GetFileName(name));
-        File.WriteAllBytes(path, bytes);
-        return (path, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        var (path, sha, _) = _dir.WriteRandomFile(size, Guid.NewGuid().ToString("N") + "-" + Path.GetFileName(name));
+        return (path, sha);
     }
 
     private Task<HttpResponseMessage> PutAsync(string url, long offset, ReadOnlyMemory<byte> bytes, string? chunkSha = null)

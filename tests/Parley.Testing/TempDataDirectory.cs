@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 
 namespace Parley.Testing;
@@ -25,6 +26,15 @@ public sealed class TempDataDirectory : IDisposable
     public bool ClearSqlitePools { get; init; } = true;
 
     public override string ToString() => Path;
+
+    /// <summary>Writes <paramref name="size"/> random bytes to a file here (named <paramref name="name"/>, or uniquely).</summary>
+    public (string Path, string Sha256, byte[] Bytes) WriteRandomFile(int size, string? name = null)
+    {
+        var bytes = RandomNumberGenerator.GetBytes(size);
+        var path = System.IO.Path.Combine(Path, name ?? Guid.NewGuid().ToString("N"));
+        File.WriteAllBytes(path, bytes);
+        return (path, Convert.ToHexStringLower(SHA256.HashData(bytes)), bytes);
+    }
 
     public void Dispose()
     {

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Playwright;
 using Parley.Client;
 using Parley.Protocol.Events;
@@ -12,13 +11,13 @@ namespace Parley.Web.Tests;
 public sealed class FilePageTests(BrowserFixture browser) : IDisposable
 {
     private const int TenMiB = 10 * 1024 * 1024;
-    private readonly string _dir = Directory.CreateTempSubdirectory("parley-web-files-").FullName;
+    private readonly TempDataDirectory _dir = new("parley-web-files") { ClearSqlitePools = false };
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
 
     public void Dispose()
     {
         _http.Dispose();
-        Directory.Delete(_dir, recursive: true);
+        _dir.Dispose();
     }
 
     [Fact]
@@ -45,7 +44,7 @@ public sealed class FilePageTests(BrowserFixture browser) : IDisposable
         Assert.Equal(Path.GetFileName(path), shared.Name);
         Assert.Equal(TenMiB, shared.Size);
         Assert.Equal(sha, shared.Sha256);
-        var saved = await new FileDownloader(_http).DownloadAsync(new Uri(shared.Url), Path.Combine(_dir, "got"), shared.Name, shared.Sha256);
+        var saved = await new FileDownloader(_http).DownloadAsync(new Uri(shared.Url), Path.Combine(_dir.Path, "got"), shared.Name, shared.Sha256);
         Assert.Equal(sha, await FileDownloader.HashFileAsync(saved));
 
         var line = await page.ExpectLineAsync($"shared {shared.Name} (10 MiB)", "file");
@@ -69,7 +68,7 @@ public sealed class FilePageTests(BrowserFixture browser) : IDisposable
         var line = await page.ExpectLineAsync("shared " + Path.GetFileName(path) + " (10 MiB)", "file");
         var download = await page.Page.RunAndWaitForDownloadAsync(() => line.GetByRole(AriaRole.Link).ClickAsync());
         Assert.Equal(Path.GetFileName(path), download.SuggestedFilename);
-        var saved = Path.Combine(_dir, "from-browser.csv");
+        var saved = Path.Combine(_dir.Path, "from-browser.csv");
         await download.SaveAsAsync(saved);
         Assert.Equal(sha, await FileDownloader.HashFileAsync(saved));
     }
@@ -109,7 +108,7 @@ public sealed class FilePageTests(BrowserFixture browser) : IDisposable
         await using var console = await ChatClient.ConnectAsync("127.0.0.1", server.ChatEndPoint.Port);
         await console.JoinAsync("con");
 
-        var png = Path.Combine(_dir, "dot.png");
+        var png = Path.Combine(_dir.Path, "dot.png");
         await File.WriteAllBytesAsync(png, Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg=="));
         await UploadAsync(console, png, await FileDownloader.HashFileAsync(png), target: "web");
         var line = await web.ExpectLineAsync("sent you dot.png", "pm-in");
@@ -164,9 +163,7 @@ public sealed class FilePageTests(BrowserFixture browser) : IDisposable
 
     private (string Path, string Sha) MakeFile(string name, int size)
     {
-        var bytes = RandomNumberGenerator.GetBytes(size);
-        var path = Path.Combine(_dir, name);
-        File.WriteAllBytes(path, bytes);
-        return (path, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        var (path, sha, _) = _dir.WriteRandomFile(size, name);
+        return (path, sha);
     }
 }
