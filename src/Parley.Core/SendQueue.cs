@@ -13,7 +13,8 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>
 
     private readonly Lock _gate = new();
     private readonly int _maxCount;
-    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Made only if someone asks for Completion (the server's write loop does not): idle sessions are many.
+    private TaskCompletionSource? _completion;
     private OutboundFrame?[] _items = new OutboundFrame?[SmallCapacity];
     private int _head;
     private int _count;
@@ -22,7 +23,22 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>
 
     public SendQueue(int maxCount) => _maxCount = maxCount;
 
-    public override Task Completion => _completion.Task;
+    public override Task Completion
+    {
+        get
+        {
+            lock (_gate)
+            {
+                _completion ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                if (_writingDone && _count == 0)
+                {
+                    _completion.TrySetResult();
+                }
+
+                return _completion.Task;
+            }
+        }
+    }
 
     public override bool CanCount => true;
 
@@ -91,7 +107,7 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>
             _waiter = null;
             if (_count == 0)
             {
-                _completion.TrySetResult();
+                _completion?.TrySetResult();
             }
         }
 
@@ -151,7 +167,7 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>
 
         if (_writingDone)
         {
-            _completion.TrySetResult();
+            _completion?.TrySetResult();
         }
     }
 

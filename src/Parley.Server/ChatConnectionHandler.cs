@@ -17,16 +17,95 @@ public sealed class ChatConnectionHandler(Hub hub, ServerOptions options, ILogge
     private const int FlushThreshold = 64 * 1024;
     private const int WriteBatch = 64;
 
-    public override async Task OnConnectedAsync(ConnectionContext connection)
+    public override Task OnConnectedAsync(ConnectionContext connection)
     {
         var session = hub.Connect("tcp", connection.RemoteEndPoint?.ToString() ?? "unknown");
         session.WebOrigin = links.OriginFor(connection.LocalEndPoint);
-        var input = connection.Transport.Input;
-        await using var abort = session.Aborted.Register(() => connection.Abort(new ConnectionAbortedException(session.CloseReason ?? "aborted")));
-        var writing = WriteLoopAsync(session, connection.Transport.Output, input);
+        session.OnAborted(static (session, connection) => ((ConnectionContext)connection!).Abort(new ConnectionAbortedException(session.CloseReason ?? "aborted")), connection);
+        var writing = WriteLoopAsync(session, connection.Transport.Output, connection.Transport.Input);
+        return ReadLoopAsync(session, connection.Transport.Input, writing);
+    }
+
+    // The connection's life, ending when it does: one async method rather than nested ones, since each is a
+    // heap object for as long as the connection is idle.
+    private async Task ReadLoopAsync(Session session, PipeReader input, Task writing)
+    {
         try
         {
-            await ReadLoopAsync(session, input).ConfigureAwait(false);
+            var framer = new LineFramer(hub.Options.MaxLineBytes);
+            var sniffed = false;
+            if (!session.IsClosed && !await WaitForFirstByteAsync(session, input).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            // When an unfinished line has been waiting since (slow-loris); 0 when there is none.
+            long partialSince = 0;
+            while (!session.IsClosed)
+            {
+                var next = partialSince == 0
+                    ? await input.ReadAsync().ConfigureAwait(false)
+                    : await ReadBeforeAsync(input, partialSince).ConfigureAwait(false);
+                if (next is not { } result)
+                {
+                    hub.HandleProtocolError(session, new ProtocolError(ErrorCodes.LineTimeout, $"Line not finished within {hub.Options.Abuse.PartialLineTimeout.TotalSeconds:0} seconds; closing the connection"));
+                    session.Close("line timeout");
+                    return;
+                }
+
+                if (result.IsCanceled)
+                {
+                    return;
+                }
+
+                var completeLines = false;
+
+                var buffer = result.Buffer;
+                if (!sniffed && !buffer.IsEmpty)
+                {
+                    session.Protocol = buffer.FirstSpan[0] == (byte)'{' ? ProtocolKind.Json : ProtocolKind.Text;
+                    sniffed = true;
+                }
+
+                while (!session.IsClosed)
+                {
+                    if (hub.Flow.IsPaused)
+                    {
+                        // Someone's queue is backed up: stop taking input until it drains (see FlowControl).
+                        await hub.Flow.WaitAsync(session.Aborted).ConfigureAwait(false);
+                    }
+
+                    var status = framer.TryRead(ref buffer, out var line);
+                    if (status == LineStatus.NeedMore)
+                    {
+                        break;
+                    }
+
+                    if (status == LineStatus.TooLong)
+                    {
+                        hub.HandleProtocolError(session, new ProtocolError(ErrorCodes.LineTooLong, $"Line longer than {framer.MaxLineBytes} bytes was ignored"));
+                        continue;
+                    }
+
+                    completeLines = true;
+                    Deliver(session, line);
+                }
+
+                partialSince = buffer.IsEmpty && !framer.IsDiscarding ? 0 : (completeLines || partialSince == 0 ? System.Diagnostics.Stopwatch.GetTimestamp() : partialSince);
+                if (result.IsCompleted)
+                {
+                    // A last line without its newline (e.g. `printf name | nc`) still counts.
+                    if (!buffer.IsEmpty && !framer.IsDiscarding && !session.IsClosed && buffer.Length <= framer.MaxLineBytes)
+                    {
+                        Deliver(session, buffer);
+                    }
+
+                    input.AdvanceTo(buffer.End);
+                    return;
+                }
+
+                input.AdvanceTo(buffer.Start, buffer.End);
+            }
         }
         catch (Exception ex) when (ex is ConnectionResetException or ConnectionAbortedException or IOException or OperationCanceledException)
         {
@@ -40,84 +119,6 @@ public sealed class ChatConnectionHandler(Hub hub, ServerOptions options, ILogge
         {
             hub.Disconnected(session);
             await writing.ConfigureAwait(false);
-        }
-    }
-
-    private async Task ReadLoopAsync(Session session, PipeReader input)
-    {
-        var framer = new LineFramer(hub.Options.MaxLineBytes);
-        var sniffed = false;
-        if (!session.IsClosed && !await WaitForFirstByteAsync(session, input).ConfigureAwait(false))
-        {
-            return;
-        }
-
-        // When an unfinished line has been waiting since (slow-loris); 0 when there is none.
-        long partialSince = 0;
-        while (!session.IsClosed)
-        {
-            var next = partialSince == 0
-                ? await input.ReadAsync().ConfigureAwait(false)
-                : await ReadBeforeAsync(input, partialSince).ConfigureAwait(false);
-            if (next is not { } result)
-            {
-                hub.HandleProtocolError(session, new ProtocolError(ErrorCodes.LineTimeout, $"Line not finished within {hub.Options.Abuse.PartialLineTimeout.TotalSeconds:0} seconds; closing the connection"));
-                session.Close("line timeout");
-                return;
-            }
-
-            if (result.IsCanceled)
-            {
-                return;
-            }
-
-            var completeLines = false;
-
-            var buffer = result.Buffer;
-            if (!sniffed && !buffer.IsEmpty)
-            {
-                session.Protocol = buffer.FirstSpan[0] == (byte)'{' ? ProtocolKind.Json : ProtocolKind.Text;
-                sniffed = true;
-            }
-
-            while (!session.IsClosed)
-            {
-                if (hub.Flow.IsPaused)
-                {
-                    // Someone's queue is backed up: stop taking input until it drains (see FlowControl).
-                    await hub.Flow.WaitAsync(session.Aborted).ConfigureAwait(false);
-                }
-
-                var status = framer.TryRead(ref buffer, out var line);
-                if (status == LineStatus.NeedMore)
-                {
-                    break;
-                }
-
-                if (status == LineStatus.TooLong)
-                {
-                    hub.HandleProtocolError(session, new ProtocolError(ErrorCodes.LineTooLong, $"Line longer than {framer.MaxLineBytes} bytes was ignored"));
-                    continue;
-                }
-
-                completeLines = true;
-                Deliver(session, line);
-            }
-
-            partialSince = buffer.IsEmpty && !framer.IsDiscarding ? 0 : (completeLines || partialSince == 0 ? System.Diagnostics.Stopwatch.GetTimestamp() : partialSince);
-            if (result.IsCompleted)
-            {
-                // A last line without its newline (e.g. `printf name | nc`) still counts.
-                if (!buffer.IsEmpty && !framer.IsDiscarding && !session.IsClosed && buffer.Length <= framer.MaxLineBytes)
-                {
-                    Deliver(session, buffer);
-                }
-
-                input.AdvanceTo(buffer.End);
-                return;
-            }
-
-            input.AdvanceTo(buffer.Start, buffer.End);
         }
     }
 

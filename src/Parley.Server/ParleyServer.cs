@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Parley.Core;
 using Parley.Server.Admin;
+using Parley.Server.Transport;
 using Parley.Server.Web;
 using Parley.Storage.Sqlite;
 
@@ -102,6 +103,10 @@ public sealed class ParleyServer : IAsyncDisposable
         // Chat traffic is many small writes: sending inline from the connection's write loop saves a
         // thread-pool hop per delivery (measured in docs/benchmarks.md).
         builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = options.InlineScheduling);
+
+        // Registered after the socket transport so Kestrel asks it first; it takes only LeanEndPoints.
+        builder.Services.AddSingleton<IConnectionListenerFactory, LeanSocketTransportFactory>();
+        var lean = options.Transport == "lean";
         var guard = new ChatPortGuard(admission, options);
         var certificate = options.Tls ? TlsCertificates.Load(options, earlyLogging.CreateLogger("Parley.Server.Tls")) : null;
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -109,7 +114,7 @@ public sealed class ParleyServer : IAsyncDisposable
             kestrel.AddServerHeader = false;
             if (options.Port >= 0)
             {
-                kestrel.Listen(address, options.Port, listen =>
+                kestrel.Listen(ChatPort(address, options.Port, lean), listen =>
                 {
                     listen.Use(guard.Middleware(tls: false));
                     listen.UseConnectionHandler<ChatConnectionHandler>();
@@ -119,7 +124,7 @@ public sealed class ParleyServer : IAsyncDisposable
 
             if (certificate is not null)
             {
-                kestrel.Listen(address, options.TlsPort, listen =>
+                kestrel.Listen(ChatPort(address, options.TlsPort, lean), listen =>
                 {
                     // Admission runs before the handshake, so a flood of half-open handshakes is limited too.
                     listen.Use(guard.Middleware(tls: true));
@@ -267,6 +272,9 @@ public sealed class ParleyServer : IAsyncDisposable
 
         return Dns.GetHostAddresses(host).FirstOrDefault() ?? throw new ArgumentException($"Cannot resolve host '{host}'", nameof(host));
     }
+
+    private static IPEndPoint ChatPort(IPAddress address, int port, bool lean) =>
+        lean ? new LeanEndPoint(address, port) : new IPEndPoint(address, port);
 
     // Kestrel configures its endpoints when it starts; this is where they land.
     private sealed class Listeners

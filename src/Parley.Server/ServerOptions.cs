@@ -30,6 +30,12 @@ public sealed class ServerOptions
     /// <summary>"sqlite" (default: DATA/parley.db) or "memory" (nothing survives a restart; for tests and throwaway servers).</summary>
     public string Store { get; set; } = "sqlite";
 
+    /// <summary>
+    /// The chat ports' transport: "lean" (default: Parley's own, which holds no buffers while a connection is
+    /// idle) or "kestrel" (Kestrel's socket transport, as the web port uses). See docs/operations.md.
+    /// </summary>
+    public string Transport { get; set; } = "lean";
+
     public HubOptions Hub { get; set; } = new();
 
     /// <summary>The web port's address as users reach it (e.g. behind a proxy), for file links; null: taken from each client's connection.</summary>

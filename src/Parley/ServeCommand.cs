@@ -47,6 +47,7 @@ internal static class ServeCommand
         var logDaily = new Option<bool>("--log-daily") { Description = "Rotate chat.log at the first line of each new day", DefaultValueFactory = _ => defaults.ChatLog.Daily };
         var logKeep = new Option<int>("--log-keep") { Description = "Rotated chat.log files to keep (chat.log.1 ... chat.log.N)", DefaultValueFactory = _ => defaults.ChatLog.Keep };
         var store = new Option<string>("--store") { Description = "Where messages, rooms and accounts live: sqlite (DATA/parley.db) or memory (forgotten at exit)", DefaultValueFactory = _ => defaults.Store };
+        var transport = new Option<string>("--transport") { Description = "Chat-port sockets: lean (Parley's own, least memory per connection) or kestrel (Kestrel's socket transport)", DefaultValueFactory = _ => defaults.Transport };
         var maxRooms = new Option<int>("--max-rooms") { Description = "Rooms there may be at most (each keeps its last --history-replay messages in memory); admins may create more; 0: no limit", DefaultValueFactory = _ => defaults.Hub.MaxRooms };
         var maxRoomsPerUser = new Option<int>("--max-rooms-per-user") { Description = "Rooms one user may create (admins: no limit); 0: no limit", DefaultValueFactory = _ => defaults.Hub.MaxRoomsPerUser };
         var historyReplay = new Option<int>("--history-replay") { Description = "Messages of a room replayed on joining it (0: none)", DefaultValueFactory = _ => defaults.Hub.HistoryReplay };
@@ -61,7 +62,7 @@ internal static class ServeCommand
         {
             portArgument, port, host, webPort, data, maxClients, rateLimit, motd, logPrivate, loginTimeout, adminToken, approveJoins, maxFileSize, filesQuota, maxUploads, fileRetention, publicUrl,
             tls, tlsPort, tlsCert, tlsKey, allowedOrigins, trustedProxy, maxPerIp, newPerIp, limitLoopback, ipRate, floodStrikes, floodMute, lineTimeout, keepAlive,
-            logMaxMb, logDaily, logKeep, store, maxRooms, maxRoomsPerUser, historyReplay, historyDays, historyMax, largeRoom, presenceInterval, requireAccounts, config,
+            logMaxMb, logDaily, logKeep, store, transport, maxRooms, maxRoomsPerUser, historyReplay, historyDays, historyMax, largeRoom, presenceInterval, requireAccounts, config,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -87,6 +88,7 @@ internal static class ServeCommand
                         MaxUploadsPerUser = settings.Get(maxUploads),
                     },
                     Store = settings.Get(store),
+                    Transport = settings.Get(transport),
                     Hub = new HubOptions
                     {
                         MaxClients = settings.Get(maxClients),
@@ -250,6 +252,11 @@ internal static class ServeCommand
         if (options.Store is not ("sqlite" or "memory"))
         {
             throw new ArgumentException($"--store must be sqlite or memory, not '{options.Store}'");
+        }
+
+        if (options.Transport is not ("lean" or "kestrel"))
+        {
+            throw new ArgumentException($"--transport must be lean or kestrel, not '{options.Transport}'");
         }
 
         if (options.Hub.HistoryReplay < 0 || options.Hub.HistoryDays < 0 || options.Hub.HistoryMax < 0 || options.Hub.MaxRooms < 0 || options.Hub.MaxRoomsPerUser < 0)

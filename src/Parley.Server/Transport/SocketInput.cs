@@ -1,0 +1,487 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Threading.Tasks.Sources;
+using Microsoft.AspNetCore.Connections;
+
+namespace Parley.Server.Transport;
+
+/// <summary>
+/// A connection's input read straight from its socket, with no pipe in between. While the connection is
+/// idle it holds no buffer: a zero-byte receive waits for data, and a pooled buffer is taken only when
+/// there is something to read and given back as soon as the reader has consumed all of it.
+/// </summary>
+/// <remarks>
+/// The received bytes are one array, <c>[_start, _end)</c>, handed to the reader as a single-segment
+/// sequence, so the reader's positions are plain indexes into it. A read that the reader stops waiting
+/// for (its token or <see cref="CancelPendingRead"/>) leaves the socket receive posted; the next read
+/// picks it up. Completions arrive on a thread-pool thread and resume the reader right there.
+/// </remarks>
+internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
+{
+    private const int ReceiveSize = 4096;
+
+    private readonly LeanSocketConnection _connection;
+    private readonly int _maxBuffered;
+    private readonly Lock _sync = new();
+    private SocketReceiver? _receiver;
+    private byte[]? _buffer;
+    private int _start;
+    private int _end;
+    private int _examined;
+    private Receive _receive;
+    private bool _holding;
+    private bool _eof;
+    private Exception? _error;
+    private bool _cancelNext;
+    private bool _completed;
+    private bool _disposed;
+
+    // The reader's wait. Every transition happens under _sync, so a completion can never land on a later
+    // wait (the race ManualResetValueTaskSourceCore leaves to its callers); continuations run outside it.
+    private bool _waiting;
+    private short _version;
+    private bool _ready;
+    private ReadResult _result;
+    private Exception? _resultError;
+    private Action<object?>? _continuation;
+    private object? _continuationState;
+    private CancellationTokenRegistration _cancellation;
+
+    public SocketInput(LeanSocketConnection connection, int maxBuffered)
+    {
+        _connection = connection;
+        _maxBuffered = maxBuffered;
+    }
+
+    private enum Receive
+    {
+        /// <summary>Nothing posted.</summary>
+        None,
+
+        /// <summary>A zero-byte receive is posted: waiting for the socket to become readable.</summary>
+        WaitingForData,
+
+        /// <summary>The socket is readable; nothing posted yet.</summary>
+        DataAvailable,
+
+        /// <summary>A receive into the buffer is posted; the buffer must not move until it completes.</summary>
+        Filling,
+    }
+
+    public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_sync)
+        {
+            ObjectDisposedException.ThrowIf(_completed, this);
+            while (true)
+            {
+                if (TryTakeResult(out var ready))
+                {
+                    return new ValueTask<ReadResult>(ready);
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!Advance())
+                {
+                    break;
+                }
+            }
+
+            _waiting = true;
+            _ready = false;
+            _version++;
+        }
+
+        var version = _version;
+        if (cancellationToken.CanBeCanceled)
+        {
+            _cancellation = cancellationToken.UnsafeRegister(static (state, token) => ((SocketInput)state!).StopWaiting(token), this);
+        }
+
+        return new ValueTask<ReadResult>(this, version);
+    }
+
+    public override bool TryRead(out ReadResult result)
+    {
+        lock (_sync)
+        {
+            ObjectDisposedException.ThrowIf(_completed, this);
+            return TryTakeResult(out result);
+        }
+    }
+
+    public override void AdvanceTo(SequencePosition consumed) => AdvanceTo(consumed, consumed);
+
+    public override void AdvanceTo(SequencePosition consumed, SequencePosition examined)
+    {
+        lock (_sync)
+        {
+            _holding = false;
+            if (_buffer is null)
+            {
+                return;
+            }
+
+            var consumedAt = IndexOf(consumed);
+            var examinedAt = IndexOf(examined);
+            if (consumedAt < _start || consumedAt > _end || examinedAt < consumedAt || examinedAt > _end)
+            {
+                throw new InvalidOperationException("The positions are not from the last read, or examined is before consumed.");
+            }
+
+            _start = consumedAt;
+            _examined = examinedAt;
+            if (_start == _end)
+            {
+                ReleaseBufferIfIdle();
+            }
+        }
+    }
+
+    public override void CancelPendingRead()
+    {
+        Action<object?>? continuation;
+        object? state;
+        lock (_sync)
+        {
+            if (!_waiting)
+            {
+                _cancelNext = true;
+                return;
+            }
+
+            continuation = Wake(new ReadResult(Buffered(), isCanceled: true, isCompleted: false), null, out state);
+        }
+
+        continuation?.Invoke(state);
+    }
+
+    public override void Complete(Exception? exception = null)
+    {
+        lock (_sync)
+        {
+            _completed = true;
+            _holding = false;
+            ReleaseBufferIfIdle();
+        }
+    }
+
+    /// <summary>Called by the receiver when a posted receive finishes, on a thread-pool thread.</summary>
+    public void OnReceiveCompleted()
+    {
+        Action<object?>? continuation = null;
+        object? state = null;
+        lock (_sync)
+        {
+            Finish();
+            ReadResult result = default;
+            Exception? error = null;
+            while (_waiting && !TryPeekResult(out result, out error) && Advance())
+            {
+            }
+
+            if (_waiting && TryPeekResult(out result, out error))
+            {
+                continuation = Wake(result, error, out state);
+            }
+        }
+
+        continuation?.Invoke(state);
+    }
+
+    /// <summary>Called once the socket is closed: gives back the buffer and the receiver once nothing is posted.</summary>
+    public void Dispose()
+    {
+        lock (_sync)
+        {
+            _disposed = true;
+            _completed = true;
+            _holding = false;
+            ReleaseIfDisposed();
+        }
+    }
+
+    ReadResult IValueTaskSource<ReadResult>.GetResult(short token)
+    {
+        _cancellation.Dispose();
+        _cancellation = default;
+        lock (_sync)
+        {
+            if (token != _version || !_ready)
+            {
+                throw new InvalidOperationException("The read has not completed, or its result was already taken.");
+            }
+
+            _ready = false;
+            var error = _resultError;
+            var result = _result;
+            _resultError = null;
+            _result = default;
+            if (error is not null)
+            {
+                throw error;
+            }
+
+            return result;
+        }
+    }
+
+    ValueTaskSourceStatus IValueTaskSource<ReadResult>.GetStatus(short token)
+    {
+        lock (_sync)
+        {
+            return !_ready ? ValueTaskSourceStatus.Pending
+                : _resultError is null ? ValueTaskSourceStatus.Succeeded
+                : _resultError is OperationCanceledException ? ValueTaskSourceStatus.Canceled
+                : ValueTaskSourceStatus.Faulted;
+        }
+    }
+
+    void IValueTaskSource<ReadResult>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+    {
+        lock (_sync)
+        {
+            if (!_ready)
+            {
+                _continuation = continuation;
+                _continuationState = state;
+                return;
+            }
+        }
+
+        // Completed between the check and the registration: resume the reader, but not on this stack.
+        ThreadPool.UnsafeQueueUserWorkItem(continuation, state, preferLocal: true);
+    }
+
+    // Ends the reader's wait (under _sync); the caller invokes the returned continuation after leaving it.
+    private Action<object?>? Wake(in ReadResult result, Exception? error, out object? state)
+    {
+        _waiting = false;
+        _ready = true;
+        _result = result;
+        _resultError = error;
+        _holding = error is null;
+        var continuation = _continuation;
+        state = _continuationState;
+        _continuation = null;
+        _continuationState = null;
+        return continuation;
+    }
+
+    private void StopWaiting(CancellationToken token)
+    {
+        Action<object?>? continuation;
+        object? state;
+        lock (_sync)
+        {
+            if (!_waiting)
+            {
+                return;
+            }
+
+            continuation = Wake(default, new OperationCanceledException(token), out state);
+        }
+
+        continuation?.Invoke(state);
+    }
+
+    private void ReleaseIfDisposed()
+    {
+        ReleaseBufferIfIdle();
+        if (_disposed && _receive is Receive.None or Receive.DataAvailable && _receiver is not null)
+        {
+            _receiver.Dispose();
+            _receiver = null;
+        }
+    }
+
+    private ReadOnlySequence<byte> Buffered() =>
+        _buffer is null ? ReadOnlySequence<byte>.Empty : new ReadOnlySequence<byte>(_buffer, _start, _end - _start);
+
+    private int IndexOf(SequencePosition position)
+    {
+        var owner = position.GetObject();
+        if (owner is null)
+        {
+            // The empty sequence of a read that had nothing buffered.
+            return _start;
+        }
+
+        if (!ReferenceEquals(owner, _buffer))
+        {
+            throw new InvalidOperationException("The position is not from the last read.");
+        }
+
+        return position.GetInteger();
+    }
+
+    // A result the reader may have now, if any; errors are thrown to it.
+    private bool TryTakeResult(out ReadResult result)
+    {
+        if (!TryPeekResult(out result, out var error))
+        {
+            return false;
+        }
+
+        if (error is not null)
+        {
+            throw error;
+        }
+
+        _holding = true;
+        return true;
+    }
+
+    private bool TryPeekResult(out ReadResult result, out Exception? error)
+    {
+        error = null;
+        if (_cancelNext)
+        {
+            _cancelNext = false;
+            result = new ReadResult(Buffered(), isCanceled: true, isCompleted: false);
+            return true;
+        }
+
+        if (_end > _examined || _eof)
+        {
+            result = new ReadResult(Buffered(), isCanceled: false, isCompleted: _eof);
+            return true;
+        }
+
+        result = default;
+        if (_error is null)
+        {
+            return false;
+        }
+
+        error = _error;
+        return true;
+    }
+
+    // Moves the receive one step on; false when the next step is the socket's (something is posted).
+    private bool Advance()
+    {
+        switch (_receive)
+        {
+            case Receive.None:
+                _receiver ??= new SocketReceiver(this);
+                _receiver.SetBuffer(Memory<byte>.Empty);
+                _receive = Receive.WaitingForData;
+                return Post();
+            case Receive.DataAvailable when !_holding:
+                if (!MakeRoom())
+                {
+                    _error = new ConnectionAbortedException($"More than {_maxBuffered} bytes of input were left unread");
+                    return true;
+                }
+
+                _receiver!.SetBuffer(_buffer, _end, _buffer!.Length - _end);
+                _receive = Receive.Filling;
+                return Post();
+            default:
+                return false;
+        }
+    }
+
+    // Posts the receive; true when it completed at once (and has been accounted for).
+    private bool Post()
+    {
+        try
+        {
+            if (_connection.Socket.ReceiveAsync(_receiver!))
+            {
+                return false;
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            _receive = Receive.None;
+            _error = _connection.ClosedError(SocketError.OperationAborted);
+            return true;
+        }
+
+        Finish();
+        return true;
+    }
+
+    // Accounts for the receive that just completed.
+    private void Finish()
+    {
+        var receiver = _receiver!;
+        var filling = _receive == Receive.Filling;
+        _receive = Receive.None;
+        if (receiver.SocketError != SocketError.Success)
+        {
+            _error = _connection.ClosedError(receiver.SocketError);
+        }
+        else if (!filling)
+        {
+            _receive = Receive.DataAvailable;
+        }
+        else if (receiver.BytesTransferred == 0)
+        {
+            _eof = true;
+        }
+        else
+        {
+            _end += receiver.BytesTransferred;
+        }
+
+        if (_completed)
+        {
+            ReleaseIfDisposed();
+        }
+    }
+
+    // Room after _end for one receive: take a buffer, slide the unconsumed bytes down, or grow.
+    private bool MakeRoom()
+    {
+        if (_buffer is null)
+        {
+            _buffer = ArrayPool<byte>.Shared.Rent(ReceiveSize);
+            _start = _end = _examined = 0;
+            return true;
+        }
+
+        if (_buffer.Length - _end >= ReceiveSize / 2)
+        {
+            return true;
+        }
+
+        var length = _end - _start;
+        if (_buffer.Length - length >= ReceiveSize / 2)
+        {
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, length);
+        }
+        else
+        {
+            if (_buffer.Length >= _maxBuffered)
+            {
+                return false;
+            }
+
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Min(_buffer.Length * 2, _maxBuffered));
+            Buffer.BlockCopy(_buffer, _start, larger, 0, length);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = larger;
+        }
+
+        _examined -= _start;
+        _end = length;
+        _start = 0;
+        return true;
+    }
+
+    private void ReleaseBufferIfIdle()
+    {
+        if (_buffer is null || _holding || _receive == Receive.Filling || (!_completed && _start != _end))
+        {
+            return;
+        }
+
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = null;
+        _start = _end = _examined = 0;
+    }
+}
