@@ -23,7 +23,8 @@ internal static class Outbox
         return frames;
     }
 
-    public static IReadOnlyList<ServerEvent> Events(Session session) => [.. Frames(session).Select(f => f.Event)];
+    public static IReadOnlyList<ServerEvent> Events(Session session) =>
+        [.. Frames(session).SelectMany(f => f.Parts ?? [f]).Select(f => f.Event)];
 
     public static IReadOnlyList<T> Events<T>(Session session)
         where T : ServerEvent => [.. Events(session).OfType<T>()];

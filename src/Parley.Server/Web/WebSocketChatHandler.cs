@@ -201,6 +201,13 @@ internal sealed class WebSocketChatHandler(Hub hub, ConnectionAdmission admissio
         hub.HandleJson(session, message);
     }
 
+    private static ValueTask SendAsync(WebSocket socket, OutboundFrame frame, CancellationToken cancellationToken)
+    {
+        // The JSON-lines form ends in '\n'; a WebSocket message is already delimited.
+        var bytes = frame.GetBytes(ProtocolKind.Json);
+        return socket.SendAsync(bytes.AsMemory(0, bytes.Length - 1), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+    }
+
     private async Task SendLoopAsync(Session session, WebSocket socket, CancellationTokenSource receiving)
     {
         var queue = session.Outbound;
@@ -211,11 +218,20 @@ internal sealed class WebSocketChatHandler(Hub hub, ConnectionAdmission admissio
             {
                 while (queue.TryRead(out var frame))
                 {
-                    var bytes = frame.GetBytes(ProtocolKind.Json);
                     session.Dequeued(frame);
 
-                    // The JSON-lines form ends in '\n'; a WebSocket message is already delimited.
-                    await socket.SendAsync(bytes.AsMemory(0, bytes.Length - 1), WebSocketMessageType.Text, endOfMessage: true, session.Aborted);
+                    // One event per WebSocket message, so a combined frame goes out as its parts.
+                    if (frame.Parts is { } parts)
+                    {
+                        foreach (var part in parts)
+                        {
+                            await SendAsync(socket, part, session.Aborted);
+                        }
+                    }
+                    else
+                    {
+                        await SendAsync(socket, frame, session.Aborted);
+                    }
                 }
             }
 
