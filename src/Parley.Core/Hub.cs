@@ -45,6 +45,7 @@ public sealed partial class Hub
         if (!_store.IsInMemory)
         {
             _writer = new MessageWriter(_store, time, logger, Flow, options.StoreBacklog, options.SendQueueBytes / 8, Deliver);
+            _reads = new ReadWorkers(Math.Max(1, options.QueryThreads), logger);
         }
 
         if (options.HistoryDays > 0 || options.HistoryMax > 0)
@@ -490,6 +491,19 @@ public sealed partial class Hub
             }
         }
 
+        if (_reads is not null)
+        {
+            try
+            {
+                // A query still running holds a connection to the store, which the host disposes next.
+                await _reads.Idle.WaitAsync(grace, Time).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                _logger.LogWarning("Shutting down with a history or search query still running");
+            }
+        }
+
         await _chatLog.FlushAsync().ConfigureAwait(false);
     }
 
@@ -745,6 +759,12 @@ public sealed partial class Hub
         }
 
         var context = new CommandContext(this, session, args, color) { Request = request };
+        if (command.Reads)
+        {
+            RunRead(session, () => command.Handler(context));
+            return;
+        }
+
         if (!command.Stored && !command.Immediate && MustWait(session))
         {
             Defer(session, () => command.Handler(context));

@@ -82,6 +82,12 @@ public sealed class ChatConnectionHandler(Hub hub, ServerOptions options, ILogge
 
             while (!session.IsClosed)
             {
+                if (!session.Ready.IsCompleted)
+                {
+                    // A history or search answer is still being read: the next line is answered after it.
+                    await session.Ready.WaitAsync(session.Aborted).ConfigureAwait(false);
+                }
+
                 if (hub.Flow.IsPaused)
                 {
                     // Someone's queue is backed up: stop taking input until it drains (see FlowControl).
@@ -110,6 +116,7 @@ public sealed class ChatConnectionHandler(Hub hub, ServerOptions options, ILogge
                 // A last line without its newline (e.g. `printf name | nc`) still counts.
                 if (!buffer.IsEmpty && !framer.IsDiscarding && !session.IsClosed && buffer.Length <= framer.MaxLineBytes)
                 {
+                    await session.Ready.WaitAsync(session.Aborted).ConfigureAwait(false);
                     Deliver(session, buffer);
                 }
 
