@@ -479,6 +479,7 @@ public sealed partial class Hub
             session.Close("server shutting down");
         }
 
+        var graceStarted = Time.GetTimestamp();
         try
         {
             await _allClosed.Task.WaitAsync(grace, Time).ConfigureAwait(false);
@@ -495,8 +496,10 @@ public sealed partial class Hub
         {
             try
             {
-                // A query still running holds a connection to the store, which the host disposes next.
-                await _reads.Idle.WaitAsync(grace, Time).ConfigureAwait(false);
+                // A query still running holds a connection to the store, which the host disposes next. Within the
+                // same grace: a stop must stay as quick as operations.md says.
+                var left = grace - Time.GetElapsedTime(graceStarted);
+                await _reads.Idle.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, Time).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
