@@ -32,6 +32,14 @@ public sealed record CommandDefinition(
     /// </summary>
     public bool Immediate { get; init; }
 
+    /// <summary>
+    /// The command reads the store (history, search), which may take long on a big history: it never runs on the
+    /// store's writer thread, where it would hold up everyone's deliveries. It waits for the session's messages
+    /// still being stored (so its answer includes them), then runs on one of the hub's reader threads
+    /// (<see cref="HubOptions.QueryThreads"/>); the session's later requests wait for its answer.
+    /// </summary>
+    public bool Reads { get; init; }
+
     /// <summary>Hidden commands work but are left out of <c>/help</c>.</summary>
     public bool Hidden { get; init; }
 }

@@ -4,12 +4,9 @@ using Parley.Protocol.Events;
 
 namespace Parley.Core;
 
-/// <summary>Rooms, the store-then-deliver path for messages, history and search.</summary>
+/// <summary>Rooms and the store-then-deliver path for messages (history and search: Hub.Reads.cs).</summary>
 public sealed partial class Hub
 {
-    private const int MaxHistoryPage = 500;
-    private const int MaxSearchResults = 100;
-
     // The session whose deferred step the writer thread is running: its replies are in order right now.
     [ThreadStatic]
     private static Session? t_inOrderFor;
@@ -274,92 +271,6 @@ public sealed partial class Hub
 
         SaveRoom(room);
         return true;
-    }
-
-    /// <summary>Older messages of a room (the current one unless the request names one), oldest first, then a closing event.</summary>
-    internal void SendHistory(Session session, string? roomName, long? before, int? limit)
-    {
-        Room? room;
-        lock (_gate)
-        {
-            room = roomName is null ? CurrentRoom(session) : _rooms.GetValueOrDefault(roomName);
-            if (room is null || !room.CanSee(session))
-            {
-                SendError(session, ErrorCodes.UnknownRoom, $"No room {TextSanitizer.Clean(roomName ?? string.Empty)}");
-                return;
-            }
-        }
-
-        var count = Math.Clamp(limit ?? Options.HistoryReplay, 1, MaxHistoryPage);
-        var messages = _store.History(room.Name, before, count + 1);
-        var more = messages.Count > count;
-        var page = more ? messages.Skip(1).ToArray() : messages;
-        var fits = NewestWithin(page, ReplyBudget);
-        if (fits < page.Count)
-        {
-            // 500 long messages would overflow the asker's send queue and disconnect them: send what fits, newest
-            // first kept, and let "more" page back to the rest.
-            page = page.Skip(page.Count - fits).ToArray();
-            more = true;
-        }
-
-        foreach (var message in page)
-        {
-            session.Send(Frame(ToEvent(message)));
-        }
-
-        session.Send(Frame(new HistoryEndEvent(room.Name, page.Count, page.Count > 0 ? page[0].Id : 0, more)));
-    }
-
-    internal void Search(Session session, string query, int? limit)
-    {
-        var words = TextSanitizer.Clean(query).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Take(10).ToArray();
-        if (words.Length == 0)
-        {
-            SendError(session, ErrorCodes.Usage, "Usage: /search WORDS");
-            return;
-        }
-
-        string[] rooms;
-        lock (_gate)
-        {
-            rooms = [.. _rooms.Values.Where(r => r.CanSee(session)).Select(r => r.Name)];
-        }
-
-        var results = _store.Search(words, rooms, Math.Clamp(limit ?? 20, 1, MaxSearchResults));
-        // Search results come newest first: the first ones that fit the budget are the ones worth sending.
-        results = results.Take(NewestWithin(results.Reverse().ToArray(), ReplyBudget)).ToArray();
-        foreach (var message in results)
-        {
-            session.Send(Frame(ToEvent(message)));
-        }
-
-        session.Send(Frame(new SearchEndEvent(string.Join(' ', words), results.Count)));
-    }
-
-    // What one answer to a single request (/history, /search) may queue: a quarter of the send queue's bound,
-    // so it never alone gets its asker disconnected for "send queue exceeded".
-    private long ReplyBudget => Math.Max(Options.SendQueueBytes / 4, 16 * 1024);
-
-    // How many of the last messages of an oldest-first list fit in the budget (at least one).
-    private static int NewestWithin(IReadOnlyList<StoredMessage> oldestFirst, long budget)
-    {
-        long used = 0;
-        var fits = 0;
-        for (var i = oldestFirst.Count - 1; i >= 0; i--)
-        {
-            // An upper bound of the encoded event: JSON escapes at most 6 bytes per UTF-16 unit (\uXXXX), plus
-            // names, room, id and timestamp.
-            used += (oldestFirst[i].Content.Length * 6L) + oldestFirst[i].Sender.Length + 200;
-            if (used > budget && fits > 0)
-            {
-                break;
-            }
-
-            fits++;
-        }
-
-        return fits;
     }
 
     private static ChatEvent ToEvent(StoredMessage m) =>

@@ -45,6 +45,7 @@ public sealed partial class Hub
         if (!_store.IsInMemory)
         {
             _writer = new MessageWriter(_store, time, logger, Flow, options.StoreBacklog, options.SendQueueBytes / 8, Deliver);
+            _reads = new ReadWorkers(Math.Max(1, options.QueryThreads), logger);
         }
 
         if (options.HistoryDays > 0 || options.HistoryMax > 0)
@@ -478,6 +479,7 @@ public sealed partial class Hub
             session.Close("server shutting down");
         }
 
+        var graceStarted = Time.GetTimestamp();
         try
         {
             await _allClosed.Task.WaitAsync(grace, Time).ConfigureAwait(false);
@@ -487,6 +489,21 @@ public sealed partial class Hub
             foreach (var session in all)
             {
                 session.Abort("server shutting down");
+            }
+        }
+
+        if (_reads is not null)
+        {
+            try
+            {
+                // A query still running holds a connection to the store, which the host disposes next. Within the
+                // same grace: a stop must stay as quick as operations.md says.
+                var left = grace - Time.GetElapsedTime(graceStarted);
+                await _reads.Idle.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, Time).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                _logger.LogWarning("Shutting down with a history or search query still running");
             }
         }
 
@@ -745,6 +762,12 @@ public sealed partial class Hub
         }
 
         var context = new CommandContext(this, session, args, color) { Request = request };
+        if (command.Reads)
+        {
+            RunRead(session, () => command.Handler(context));
+            return;
+        }
+
         if (!command.Stored && !command.Immediate && MustWait(session))
         {
             Defer(session, () => command.Handler(context));

@@ -40,6 +40,13 @@ public sealed class HubOptions
     /// </summary>
     public int StoreBacklog { get; set; } = 256;
 
+    /// <summary>
+    /// History and search queries that may run at once, each on a thread of its own (never the store's writer);
+    /// more wait their turn, and each user runs one at a time. Half the cores, at least 2, so a burst of searches
+    /// leaves the rest of the machine to chat. Unused with an in-memory store, which answers at once.
+    /// </summary>
+    public int QueryThreads { get; set; } = Math.Max(2, Environment.ProcessorCount / 2);
+
     /// <summary>Rooms there may be at most (admins may create more); each holds its last <see cref="HistoryReplay"/> messages in memory. 0: no limit.</summary>
     public int MaxRooms { get; set; } = 1000;
 

@@ -14,8 +14,8 @@ internal static class RoomCommands
         table.Add(new CommandDefinition("topic", "/topic [TEXT]", "show or (operator) set the current room's topic", 0, 1, Topic));
         table.Add(new CommandDefinition("invite", "/invite NAME", "(operator) let NAME into the current private room", 1, 1, ctx => ctx.Hub.Invite(ctx.Session, ctx.Arg(0))));
         table.Add(new CommandDefinition("kick", "/kick NAME [REASON]", "(operator) remove NAME from the current room; (admin) from the server", 1, 2, Kick));
-        table.Add(new CommandDefinition("history", "/history [N]", "show the current room's last N messages", 0, 1, History));
-        table.Add(new CommandDefinition("search", "/search WORDS", "find messages with all the WORDS in rooms you can see", 1, 1, Search));
+        table.Add(new CommandDefinition("history", "/history [N]", "show the current room's last N messages", 0, 1, History) { Reads = true });
+        table.Add(new CommandDefinition("search", "/search WORDS", "find messages with all the WORDS in rooms you can see", 1, 1, Search) { Reads = true });
     }
 
     /// <summary>The room a message goes to: the JSON request's <c>room</c> if given (the sender must be in it), else the current room.</summary>

@@ -105,6 +105,22 @@ public sealed class Session
     /// <summary>Messages and deferred replies of this session still in the store's writer; while any are, replies queue behind them.</summary>
     internal int InFlight;
 
+    private Task _ready = Task.CompletedTask;
+
+    /// <summary>
+    /// Completes when the session may hand the hub its next request. A history or search answer is read off the
+    /// store's writer thread, after the request that asked for it has returned; transports await this before each
+    /// line so later requests are answered after it (request order), and so one user runs one query at a time.
+    /// </summary>
+    public Task Ready => Volatile.Read(ref _ready);
+
+    /// <summary>Holds <see cref="Ready"/> back until the returned source completes; also returns what it waited for before.</summary>
+    internal (TaskCompletionSource Done, Task Previous) HoldInput()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return (done, Interlocked.Exchange(ref _ready, done.Task));
+    }
+
     /// <summary>Queues a frame. Never blocks; a full queue aborts the session and returns false.</summary>
     public bool Send(OutboundFrame frame)
     {

@@ -69,6 +69,12 @@ public sealed class ChatConnectionHandler(Hub hub, ServerOptions options, ILogge
 
                 while (!session.IsClosed)
                 {
+                    if (!session.Ready.IsCompleted)
+                    {
+                        // A history or search answer is still being read: the next line is answered after it.
+                        await session.Ready.WaitAsync(session.Aborted).ConfigureAwait(false);
+                    }
+
                     if (hub.Flow.IsPaused)
                     {
                         // Someone's queue is backed up: stop taking input until it drains (see FlowControl).

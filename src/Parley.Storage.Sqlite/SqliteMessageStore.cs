@@ -8,17 +8,21 @@ namespace Parley.Storage.Sqlite;
 /// The default store: one SQLite file (parley.db) in WAL mode, so readers (history, search, logins)
 /// never wait for the writer. Each call opens a pooled connection, which keeps the class thread-safe;
 /// <see cref="Append"/> commits a whole batch in one transaction with synchronous=FULL, so a batch
-/// acknowledged here survives a crash of the process or the machine.
+/// acknowledged here survives a crash of the process or the machine. History and search, which run
+/// beside the writer's commits, use read-only connections of their own pool: whatever a query does, it
+/// cannot take the write lock, and the hub's reader threads bound how many of them are open at once.
 /// </summary>
 public sealed class SqliteMessageStore : IMessageStore
 {
     public const string FileName = "parley.db";
 
     private readonly string _connectionString;
+    private readonly string _readConnectionString;
 
     private SqliteMessageStore(string connectionString)
     {
         _connectionString = connectionString;
+        _readConnectionString = new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadOnly }.ToString();
         Files = new SqliteFileCatalog(OpenConnection);
     }
 
@@ -89,7 +93,7 @@ public sealed class SqliteMessageStore : IMessageStore
 
     public IReadOnlyList<StoredMessage> History(string room, long? beforeId, int limit)
     {
-        using var connection = OpenConnection();
+        using var connection = OpenReader();
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM messages WHERE room = $room AND id < $before ORDER BY id DESC LIMIT $limit;";
         command.Parameters.AddWithValue("$room", room);
@@ -107,7 +111,7 @@ public sealed class SqliteMessageStore : IMessageStore
             return [];
         }
 
-        using var connection = OpenConnection();
+        using var connection = OpenReader();
         using var command = connection.CreateCommand();
         var roomParameters = new StringBuilder();
         var i = 0;
@@ -272,7 +276,10 @@ public sealed class SqliteMessageStore : IMessageStore
 
     public void Dispose()
     {
-        // Pooled connections keep the file (and its -wal) open; releasing them checkpoints the WAL.
+        // Pooled connections keep the file (and its -wal) open; releasing them checkpoints the WAL. Readers go
+        // first: the last connection to close does the checkpoint, and a read-only one could not.
+        using var reader = new SqliteConnection(_readConnectionString);
+        SqliteConnection.ClearPool(reader);
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
     }
@@ -304,6 +311,13 @@ public sealed class SqliteMessageStore : IMessageStore
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    private SqliteConnection OpenReader()
+    {
+        var connection = new SqliteConnection(_readConnectionString);
+        connection.Open();
+        return connection;
     }
 
     private SqliteConnection OpenConnection()

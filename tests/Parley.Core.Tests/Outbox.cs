@@ -23,6 +23,38 @@ internal static class Outbox
         return frames;
     }
 
+    /// <summary>
+    /// For answers that come from another thread (the store's writer or a reader): events as they are queued,
+    /// until one matches, bounded by a timeout. Returns every event taken, the match last.
+    /// </summary>
+    public static async Task<IReadOnlyList<ServerEvent>> UntilAsync(Session session, Func<ServerEvent, bool> match, TimeSpan? timeout = null)
+    {
+        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        var events = new List<ServerEvent>();
+        while (true)
+        {
+            OutboundFrame frame;
+            try
+            {
+                frame = await session.Outbound.ReadAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"No matching event for {session}; got: {string.Join(" | ", events)}");
+            }
+
+            session.Dequeued(frame);
+            foreach (var part in frame.Parts ?? [frame])
+            {
+                events.Add(part.Event);
+                if (match(part.Event))
+                {
+                    return events;
+                }
+            }
+        }
+    }
+
     public static IReadOnlyList<ServerEvent> Events(Session session) =>
         [.. Frames(session).SelectMany(f => f.Parts ?? [f]).Select(f => f.Event)];
 

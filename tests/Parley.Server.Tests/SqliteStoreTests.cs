@@ -5,7 +5,7 @@ using Parley.Testing;
 
 namespace Parley.Server.Tests;
 
-/// <summary>The SQLite store on real files: migrations, order, search, retention.</summary>
+/// <summary>The SQLite store on real files: migrations, order, search, retention, reads beside commits.</summary>
 public sealed class SqliteStoreTests : IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
@@ -117,6 +117,80 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.Equal("waiting", Assert.Single(store.TakePending("BOB")).Content);
         Assert.Empty(store.TakePending("bob"));
     }
+
+    [Fact]
+    public async Task Searches_and_history_see_whole_committed_batches_while_the_writer_commits()
+    {
+        const int Batches = 150;
+        const int Size = 5;
+        using var store = SqliteMessageStore.Open(DbPath);
+        var writing = 1;
+        var writer = Dedicated(() =>
+        {
+            for (var i = 0; i < Batches; i++)
+            {
+                store.Append([.. Enumerable.Range(0, Size).Select(k => Message("#a", $"needle {i:D4} part {k}", T0))]);
+            }
+
+            Volatile.Write(ref writing, 0);
+        });
+
+        // Readers on their own connections, as the hub's reader threads: each answer is a snapshot of whole commits,
+        // and what one reader has seen committed never goes away.
+        var readers = Enumerable.Range(0, 3).Select(_ => Dedicated(() =>
+        {
+            long newestSeen = 0;
+            var last = false;
+            while (!last)
+            {
+                last = Volatile.Read(ref writing) == 0;
+                var found = store.Search(["needle"], ["#a"], 20);
+                Assert.True(found.Zip(found.Skip(1)).All(p => p.First.Id > p.Second.Id), "search results newest first");
+                Assert.All(found, m => Assert.StartsWith("needle", m.Content, StringComparison.Ordinal));
+                var newest = found.Count > 0 ? found[0].Id : 0;
+                Assert.True(newest >= newestSeen, "a committed message disappeared");
+                newestSeen = newest;
+                Assert.True(found.Count == 0 || found[0].Content.EndsWith($"part {Size - 1}", StringComparison.Ordinal), "half a batch visible");
+
+                var page = store.History("#a", null, 50);
+                Assert.True(page.Zip(page.Skip(1)).All(p => p.First.Id < p.Second.Id), "history oldest first");
+                Assert.True(page.Count == 0 || page[^1].Content.EndsWith($"part {Size - 1}", StringComparison.Ordinal), "half a batch in history");
+            }
+
+            return newestSeen;
+        })).ToArray();
+
+        await writer;
+        var newestSeenByEach = await Task.WhenAll(readers);
+        var all = store.History("#a", null, int.MaxValue);
+        Assert.Equal(Batches * Size, all.Count);
+        Assert.All(newestSeenByEach, newest => Assert.Equal(all[^1].Id, newest));
+        Assert.Equal($"needle {Batches - 1:D4} part {Size - 1}", store.Search(["needle"], ["#a"], 1)[0].Content);
+    }
+
+    [Fact]
+    public void After_dispose_the_database_file_alone_holds_everything_though_reads_have_a_pool_of_their_own()
+    {
+        using (var store = SqliteMessageStore.Open(DbPath))
+        {
+            store.Append([Message("#a", "kept in the main file", T0)]);
+            Assert.Single(store.Search(["kept"], ["#a"], 10));
+            Assert.Single(store.History("#a", null, 10));
+        }
+
+        // What operations.md promises for a stopped server: a copy of parley.db alone, without its -wal, is complete.
+        var copy = Path.Combine(_dir.Path, "copy.db");
+        File.Copy(DbPath, copy);
+        using var connection = new SqliteConnection($"Data Source={copy};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM messages;";
+        Assert.Equal(1L, command.ExecuteScalar());
+    }
+
+    private static Task Dedicated(Action action) => Task.Factory.StartNew(action, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private static Task<T> Dedicated<T>(Func<T> action) => Task.Factory.StartNew(action, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private static StoredMessage Message(string room, string content, DateTimeOffset time) => new(0, time, room, "alice", null, content, null);
 }

@@ -111,6 +111,12 @@ internal sealed class WebSocketChatHandler(Hub hub, ConnectionAdmission admissio
             long partialSince = 0;
             while (true)
             {
+                if (length == 0 && !session.Ready.IsCompleted)
+                {
+                    // A history or search answer is still being read: the next request is answered after it.
+                    await session.Ready.WaitAsync(cancellationToken);
+                }
+
                 if (length == 0 && hub.Flow.IsPaused)
                 {
                     // Someone's queue is backed up: take no new input until it drains (see FlowControl).
