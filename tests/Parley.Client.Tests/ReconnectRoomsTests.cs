@@ -77,6 +77,36 @@ public sealed class ReconnectRoomsTests : IDisposable
     }
 
     [Fact]
+    public async Task Rejoining_more_rooms_than_flood_control_allows_at_once_waits_for_it_instead_of_losing_rooms()
+    {
+        var rooms = Enumerable.Range(1, 12).Select(i => $"#r{i}").ToList();
+        var first = await TestServer.StartAsync(o => o.Hub.MaxRoomsPerUser = 0);
+        var port = first.ChatEndPoint.Port;
+        await using var chat = ParleyProcess.Start("chat", "127.0.0.1", Port(port), "--user", "alice", "--reconnect");
+        await chat.ExpectAsync("Users online");
+        foreach (var room in rooms)
+        {
+            await chat.WriteLineAsync("/join " + room);
+        }
+
+        await chat.ExpectAsync("You created #r12");
+
+        // The new server meters requests (5 a second, bursts of 10): twelve joins in a row outrun it.
+        await first.DisposeAsync();
+        await using var second = await TestServer.StartAsync(o =>
+        {
+            o.Port = port;
+            o.Hub.MaxRoomsPerUser = 0;
+            o.Hub.RateLimit = 5;
+        });
+
+        await chat.ExpectAsync($"] Rejoined {string.Join(", ", rooms)}; talking in #r12");
+        await chat.WriteLineAsync("/quit");
+        Assert.Equal(0, await chat.WaitForExitAsync());
+        Assert.DoesNotContain(chat.Output, l => l.Contains("error:", StringComparison.Ordinal) && !l.Contains("disconnected", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_upload_whose_chat_connection_drops_finishes_in_its_room_once_the_client_is_back_in_it()
     {
         // 3 chunks; the middle one is held at the gate until the chat connection has been cut, so without
