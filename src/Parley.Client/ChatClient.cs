@@ -213,11 +213,12 @@ public sealed class ChatClient : IAsyncDisposable
         SendAsync(new ClientRequest("command") { Line = line }, cancellationToken);
 
     /// <summary>
-    /// Offers a file to everyone (or privately to <paramref name="target"/>). The server answers, in order,
-    /// with a <see cref="FileUploadEvent"/> (send the bytes with <see cref="FileUploader"/>) or a <see cref="FileRefusedEvent"/>.
+    /// Offers a file to a room (<paramref name="room"/>, one the user is in; null for the current room) or
+    /// privately to <paramref name="target"/>. The server answers, in order, with a <see cref="FileUploadEvent"/>
+    /// (send the bytes with <see cref="FileUploader"/>) or a <see cref="FileRefusedEvent"/>.
     /// </summary>
-    public ValueTask OfferFileAsync(string name, long size, string? sha256, string? target = null, CancellationToken cancellationToken = default) =>
-        SendAsync(new ClientRequest("file_offer") { Name = name, Size = size, Sha256 = sha256, Target = target }, cancellationToken);
+    public ValueTask OfferFileAsync(string name, long size, string? sha256, string? target = null, string? room = null, CancellationToken cancellationToken = default) =>
+        SendAsync(new ClientRequest("file_offer") { Name = name, Size = size, Sha256 = sha256, Target = target, Room = room }, cancellationToken);
 
     /// <summary>
     /// Sends a ping and completes with the round-trip time when its pong arrives. The server answers a

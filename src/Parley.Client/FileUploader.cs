@@ -14,6 +14,14 @@ public sealed class FileUploader(HttpClient http)
     /// <summary>How many failures in a row are retried (each resumes from the server's offset).</summary>
     public int MaxRetries { get; init; } = 5;
 
+    /// <summary>
+    /// Awaited before each attempt at the chunk that completes the file. The server shares a file only
+    /// while its sender is in the chat (and in the room it was offered in), so a client whose chat
+    /// connection is down can hold the last chunk here until it is back, instead of having the upload
+    /// discarded (410).
+    /// </summary>
+    public Func<CancellationToken, Task>? BeforeLastChunk { get; init; }
+
     /// <summary>Uploads <paramref name="path"/>; returns the server's final answer. Throws <see cref="FileTransferException"/> when it refuses.</summary>
     public async Task<UploadReply> UploadAsync(Uri uploadUrl, string path, int chunkSize, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -29,6 +37,11 @@ public sealed class FileUploader(HttpClient http)
             file.Position = offset;
             var length = (int)Math.Min(chunkSize, size - offset);
             await file.ReadExactlyAsync(buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+            if (offset + length == size && BeforeLastChunk is { } beforeLast)
+            {
+                await beforeLast(cancellationToken).ConfigureAwait(false);
+            }
+
             UploadReply? reply;
             HttpStatusCode status;
             try

@@ -77,12 +77,12 @@ public static class ServerEventParser
             "private_confirmation" => new PrivateConfirmationEvent(f.Target ?? "", f.Content ?? "", f.Color, f.Delivered ?? true, time) { Later = f.Later ?? false },
             "system" => new SystemEvent(f.Event ?? "", f.Username ?? "", f.Message ?? "", time) { Room = f.Room },
             "info" => new InfoEvent(f.Message ?? ""),
-            "room" => new RoomEvent(f.Event ?? "", f.Room ?? "", f.Topic, f.Users ?? [], f.Message ?? "") { UserCount = Int(f.UserCount) },
+            "room" => new RoomEvent(f.Event ?? "", f.Room ?? "", f.Topic, f.Users ?? [], f.Message ?? "") { UserCount = Int(f.UserCount), From = f.From },
             "rooms" => new RoomsEvent(f.Rooms ?? []),
             "history" => new HistoryEndEvent(f.Room ?? "", (int)(f.Count ?? 0), f.Oldest ?? 0, f.More ?? false),
             "search" => new SearchEndEvent(f.Query ?? "", (int)(f.Count ?? 0)),
             "server" => new ServerNoticeEvent(f.Message ?? "", time),
-            "welcome" => new WelcomeEvent(f.Username ?? "", f.Users ?? [], f.Motd) { UserCount = Int(f.UserCount) },
+            "welcome" => new WelcomeEvent(f.Username ?? "", f.Users ?? [], f.Motd) { UserCount = Int(f.UserCount), Room = f.Room },
             "users" => new UsersEvent(f.Users ?? []) { Room = f.Room, Page = Int(f.Page), Pages = Int(f.Pages), UserCount = Int(f.UserCount) },
             "presence" => new PresenceEvent(f.Room ?? "", Int(f.Joined) ?? 0, Int(f.Left) ?? 0, Int(f.Online) ?? 0, f.Message ?? "", time),
             "pong" => PongEvent.Instance,
@@ -132,6 +132,7 @@ public static class ServerEventParser
             case "room": f.Room = ReadString(ref reader); break;
             case "query": f.Query = ReadString(ref reader); break;
             case "topic": f.Topic = ReadString(ref reader); break;
+            case "from": f.From = ReadString(ref reader); break;
             case "rooms": f.Rooms = ReadRooms(ref reader); break;
             case "history": f.History = ReadBool(ref reader); break;
             case "offline": f.Offline = ReadBool(ref reader); break;
@@ -261,6 +262,7 @@ public static class ServerEventParser
     private sealed class Fields
     {
         public string? Topic { get; set; }
+        public string? From { get; set; }
         public RoomInfo[]? Rooms { get; set; }
         public string? Type { get; set; }
         public string? Username { get; set; }

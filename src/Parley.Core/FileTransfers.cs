@@ -78,8 +78,11 @@ public sealed partial class FileTransfers : IDisposable
 
     public string BlobPath(string sha256) => Path.Combine(BlobDirectory, sha256[..2], sha256);
 
-    /// <summary>Handles a <c>file_offer</c>: validates it and answers the sender with an upload slot or a refusal.</summary>
-    internal void Offer(Session sender, string offeredName, string sizeText, string sha256, string targetName)
+    /// <summary>
+    /// Handles a <c>file_offer</c>: validates it and answers the sender with an upload slot or a refusal.
+    /// <paramref name="roomName"/> (JSON <c>room</c>) picks a room the sender is in; null means the current room.
+    /// </summary>
+    internal void Offer(Session sender, string offeredName, string sizeText, string sha256, string targetName, string? roomName)
     {
         var name = FileNameRules.Sanitize(offeredName);
         void Refuse(string code, string message) => sender.Send(_hub.Frame(new FileRefusedEvent(name, code, message)));
@@ -115,9 +118,20 @@ public sealed partial class FileTransfers : IDisposable
         }
 
         var target = recipient?.Username;
+        if (target is not null && roomName is not null)
+        {
+            Refuse(ErrorCodes.InvalidFile, "A file goes to a room or to one person (target), not both");
+            return;
+        }
 
-        // A public share goes to the room the offer was made in, even if the sender moves on meanwhile.
-        var room = target is null ? _hub.CurrentRoom(sender).Name : null;
+        // A public share goes to the room the offer was made in (or named), even if the sender moves on meanwhile.
+        string? room = null;
+        if (target is null && (room = OfferRoom(sender, roomName)) is null)
+        {
+            Refuse(ErrorCodes.NotInRoom, $"You are not in {TextSanitizer.Clean(roomName!)}; /join it first");
+            return;
+        }
+
         if (expected is not null && TryShareStored(sender, name, size, expected, recipient, room))
         {
             return;
@@ -385,6 +399,17 @@ public sealed partial class FileTransfers : IDisposable
         _hub.ShareFile(sender, target, new FileSharedEvent(file.Id, file.Sender, file.Target, file.Name, file.Size, file.Sha256, url, path, file.SharedAt) { Room = file.Room });
         _logger.LogInformation("{User} shared {Name} ({Size}, sha256 {Sha}) with {Target}", file.Sender, file.Name, ByteSize.Format(file.Size), file.Sha256, file.Target ?? file.Room);
         return url;
+    }
+
+    // The canonical name of the room an offer goes to, or null when the sender is not in the named room.
+    private string? OfferRoom(Session sender, string? name)
+    {
+        if (name is null)
+        {
+            return _hub.CurrentRoom(sender).Name;
+        }
+
+        return _hub.FindRoom(name) is { } room && (room.IsGeneral || _hub.IsMember(room, sender)) ? room.Name : null;
     }
 
     private bool InRoom(Session session, string name) =>

@@ -157,7 +157,7 @@ public sealed partial class Hub
 
             RemoveMemberLocked(session, room, new SystemEvent("left", session.Username!, $"{session.Username} left {room.Name}", now) { Room = room.Name });
             var current = CurrentRoom(session);
-            session.Send(Frame(RoomChange("parted", current, $"You left {room.Name}; now talking in {current.Name}")));
+            session.Send(Frame(RoomChange("parted", current, $"You left {room.Name}; now talking in {current.Name}") with { From = room.Name }));
         }
     }
 
@@ -266,7 +266,7 @@ public sealed partial class Hub
             RemoveMemberLocked(target, room, new SystemEvent("kicked", target.Username!, $"{target.Username} was kicked from {room.Name} by {session.Username}{why}", now) { Room = room.Name });
             target.Send(Frame(new SystemEvent("kicked", target.Username!, $"{target.Username} was kicked from {room.Name} by {session.Username}{why}", now) { Room = room.Name }));
             var current = CurrentRoom(target);
-            target.Send(Frame(RoomChange("kicked", current, $"You were kicked from {room.Name}; now talking in {current.Name}")));
+            target.Send(Frame(RoomChange("kicked", current, $"You were kicked from {room.Name}; now talking in {current.Name}") with { From = room.Name }));
         }
 
         SaveRoom(room);

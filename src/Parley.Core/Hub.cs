@@ -268,7 +268,7 @@ public sealed partial class Hub
                 Dispatch(session, request.Type, null);
                 return;
             case "file_offer":
-                Dispatch(session, "file_offer", null, ("name", request.Name), ("size", request.Size?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("sha256", request.Sha256 ?? ""), ("target", request.Target ?? ""));
+                Dispatch(session, "file_offer", null, request, ("name", request.Name), ("size", request.Size?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("sha256", request.Sha256 ?? ""), ("target", request.Target ?? ""));
                 return;
             case "command":
                 if (string.IsNullOrWhiteSpace(request.Line))

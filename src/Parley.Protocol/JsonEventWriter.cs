@@ -165,6 +165,11 @@ public static class JsonEventWriter
 
                 WriteNames(w, "users", e.Users);
                 WriteCount(w, "user_count", e.UserCount);
+                if (e.From is not null)
+                {
+                    w.WriteString("from", e.From);
+                }
+
                 w.WriteString("message", e.Message);
                 break;
             case RoomsEvent e:

@@ -69,6 +69,34 @@ public sealed class FileProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Send_with_a_room_shares_there_whatever_room_is_current_and_a_room_not_joined_is_refused()
+    {
+        await using var server = await TestServer.StartAsync();
+        var port = server.ChatEndPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var bob = await ChatClient.ConnectAsync("127.0.0.1", server.ChatEndPoint.Port);
+        await bob.JoinAsync("bob");
+        await bob.SendCommandAsync("/join #dev");
+        await bob.PingAsync();
+        var plan = Path.Combine(_dir, "plan v2.txt");
+        await File.WriteAllTextAsync(plan, "ship it");
+
+        await using var alice = ParleyProcess.Start("chat", "127.0.0.1", port, "--user", "alice");
+        foreach (var line in new[] { "/join #dev", "/join #ops", "/send #ops " + plan, "/send #dev " + plan, "/send #lobby " + plan })
+        {
+            await alice.WriteLineAsync(line);
+        }
+
+        alice.CloseInput();
+        Assert.Equal(0, await alice.WaitForExitAsync());
+        Assert.Contains(alice.Output, l => l.EndsWith("] *** #ops alice shared plan v2.txt (7 B)", StringComparison.Ordinal));
+        Assert.Contains(alice.Output, l => l.EndsWith("] *** #dev alice shared plan v2.txt (7 B)", StringComparison.Ordinal));
+        Assert.Contains(alice.Output, l => l.EndsWith("] error: not sent: You are not in #lobby; /join it first", StringComparison.Ordinal));
+
+        var shared = await bob.NextAsync<FileSharedEvent>(); // bob is not in #ops: the first share never reaches him
+        Assert.Equal(("plan v2.txt", "#dev"), (shared.Name, shared.Room));
+    }
+
+    [Fact]
     public async Task Private_send_and_accept_by_number_and_a_refused_oversize_file()
     {
         await using var server = await TestServer.StartAsync(o => o.Files.MaxFileSize = 1000);

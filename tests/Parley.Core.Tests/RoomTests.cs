@@ -55,6 +55,30 @@ public sealed class RoomTests
     }
 
     [Fact]
+    public void Parted_and_kicked_room_events_name_the_room_left_in_from_so_clients_can_keep_their_room_list()
+    {
+        var h = new HubHarness();
+        var alice = h.JoinJson("alice");
+        var bob = h.JoinJson("bob");
+        h.Request(alice, new ClientRequest("join_room") { Room = "#dev" });
+        h.Request(bob, new ClientRequest("join_room") { Room = "#dev" });
+        h.Request(bob, new ClientRequest("join_room") { Room = "#ops" });
+        HubHarness.DrainAll(alice, bob);
+
+        h.Request(bob, new ClientRequest("part_room") { Room = "#ops" });
+        var parted = Assert.Single(Outbox.Json(bob), e => e.GetProperty("type").GetString() == "room");
+        Assert.Equal(("parted", "#dev", "#ops"), (parted.GetProperty("event").GetString(), parted.GetProperty("room").GetString(), parted.GetProperty("from").GetString()));
+
+        h.Request(bob, new ClientRequest("join_room") { Room = "#dev" });
+        var switched = Assert.Single(Outbox.Json(bob), e => e.GetProperty("type").GetString() == "room");
+        Assert.False(switched.TryGetProperty("from", out _)); // only leaving a room names one
+
+        h.Line(alice, "/kick bob");
+        var kicked = Assert.Single(Outbox.Json(bob), e => e.GetProperty("type").GetString() == "room");
+        Assert.Equal(("kicked", "#general", "#dev"), (kicked.GetProperty("event").GetString(), kicked.GetProperty("room").GetString(), kicked.GetProperty("from").GetString()));
+    }
+
+    [Fact]
     public void Rooms_names_and_topic_describe_the_rooms()
     {
         var h = new HubHarness();

@@ -79,6 +79,48 @@ public sealed class FileRoomTests : IDisposable
         Assert.Equal(0, server.Hub.Files!.StoredBytes);
     }
 
+    [Fact]
+    public async Task An_offer_naming_a_room_shares_it_there_whatever_room_the_sender_is_talking_in()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await server.JoinJsonAsync("alice");
+        await using var bob = await server.JoinJsonAsync("bob");
+        await JoinRoomAsync(alice, "#dev");
+        await JoinRoomAsync(bob, "#dev");
+        await JoinRoomAsync(alice, "#ops"); // talking in #ops now
+        var (path, sha) = MakeFile(1000);
+
+        await alice.SendAsync(new { type = "file_offer", name = "plan.txt", size = 1000, sha256 = sha, room = "#DEV" });
+        var upload = await alice.ExpectTypeAsync("file_upload");
+        await new FileUploader(_http).UploadAsync(new Uri(upload.GetProperty("upload_url").GetString()!), path, 4096);
+
+        var shared = await bob.ExpectTypeAsync("file");
+        Assert.Equal("#dev", shared.GetProperty("room").GetString()); // the room's own spelling
+        Assert.Equal("#dev", server.Hub.Store.Files.Find(shared.GetProperty("id").GetString()!)!.Room);
+    }
+
+    [Fact]
+    public async Task An_offer_naming_a_room_the_sender_is_not_in_or_also_a_target_is_refused_before_any_upload()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await server.JoinJsonAsync("alice");
+        await using var bob = await server.JoinJsonAsync("bob");
+        await JoinRoomAsync(bob, "#secret");
+        var (_, sha) = MakeFile(1000);
+
+        foreach (var room in new[] { "#secret", "#nowhere", "not-a-room" })
+        {
+            await alice.SendAsync(new { type = "file_offer", name = "plan.txt", size = 1000, sha256 = sha, room });
+            var refused = await alice.ExpectTypeAsync("file_refused");
+            Assert.Equal("not_in_room", refused.GetProperty("code").GetString());
+            Assert.Contains($"You are not in {room}", refused.GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+
+        await alice.SendAsync(new { type = "file_offer", name = "plan.txt", size = 1000, target = "bob", room = "#general" });
+        Assert.Equal("invalid_file", (await alice.ExpectTypeAsync("file_refused")).GetProperty("code").GetString());
+        Assert.Equal(0, server.Hub.Files!.UploadsInProgress);
+    }
+
     private static async Task JoinRoomAsync(JsonLineClient client, string room)
     {
         await client.SendAsync(new { type = "join_room", room });

@@ -97,6 +97,37 @@ public sealed class FilePageTests(BrowserFixture browser) : IDisposable
     }
 
     [Fact]
+    public async Task A_file_picked_while_talking_in_a_room_is_offered_to_that_room_by_name()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var console = await ChatClient.ConnectAsync("127.0.0.1", server.ChatEndPoint.Port);
+        await console.JoinAsync("con");
+        await console.SendCommandAsync("/join #dev");
+        await NextAsync<RoomEvent>(console);
+        await using var context = await browser.NewContextAsync();
+        var page = await ChatPage.OpenAsync(context, server.WebUri);
+        var offerSent = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        page.Page.WebSocket += (_, ws) => ws.FrameSent += (_, frame) =>
+        {
+            if (frame.Text?.Contains("\"file_offer\"", StringComparison.Ordinal) == true)
+            {
+                offerSent.TrySetResult(frame.Text);
+            }
+        };
+        await page.JoinAsync("web");
+        await page.SendAsync("/join #ops");
+        await page.ExpectLineAsync("In #ops: web", "info");
+        await page.SendAsync("/join #dev");
+        await page.ExpectLineAsync("In #dev: con, web", "info");
+
+        await page.Page.Locator("#file-input").SetInputFilesAsync(MakeFile("plan.txt", 1000).Path);
+        var shared = await NextAsync<FileSharedEvent>(console, f => f.Sender == "web");
+        Assert.Equal(("plan.txt", "#dev"), (shared.Name, shared.Room));
+        using var offer = System.Text.Json.JsonDocument.Parse(await offerSent.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal("#dev", offer.RootElement.GetProperty("room").GetString());
+    }
+
+    [Fact]
     public async Task Images_get_a_thumbnail_private_files_stay_private_and_drop_works()
     {
         await using var server = await TestServer.StartAsync();

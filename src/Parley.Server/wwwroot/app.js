@@ -32,6 +32,7 @@
     timer: 0,
     countdown: 0,
     endNotice: '',       // why the server ended the session (kick, rejection), shown after the close
+    room: '#general',    // the room the page is talking in (welcome, then room events): where files are shared
     users: [],
     total: null,         // how many are online when the list is only a page (a large room)
     unseen: 0,
@@ -224,6 +225,7 @@
       case 'info':
         return addLine('info', msg.message);
       case 'room':
+        if (msg.room) state.room = msg.room;
         addLine('system', msg.message);
         if (msg.topic) addLine('info', `Topic of ${msg.room}: ${msg.topic}`);
         return addLine('info', `In ${msg.room}: ${(msg.users || []).join(', ')}${msg.user_count > (msg.users || []).length ? `, and ${msg.user_count - msg.users.length} more` : ''}`);
@@ -240,6 +242,7 @@
   function welcomed(msg) {
     const again = state.everJoined;
     state.name = msg.username;
+    state.room = msg.room || '#general';
     state.joined = true;
     state.everJoined = true;
     state.reconnect = true;
@@ -585,7 +588,10 @@
       }
       for (const file of list) {
         const request = { type: 'file_offer', name: file.name, size: file.size };
+        // The room is named rather than left to the server, so the file goes where the page was
+        // talking when it was picked.
         if (target) request.target = target;
+        else request.room = state.room;
         if (send(request)) files.pending.push(file);
       }
     },

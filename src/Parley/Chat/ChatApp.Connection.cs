@@ -48,6 +48,7 @@ internal sealed partial class ChatApp
                 {
                     var welcome = await _client.JoinAsync(name, _interrupt.Token);
                     Joined(_client, welcome);
+                    MarkReady();
                     return null;
                 }
                 catch (JoinRefusedException ex)
@@ -171,6 +172,8 @@ internal sealed partial class ChatApp
 
         _client = null;
         _sentSinceLastPing = false;
+        MarkNotReady();
+        AbandonRejoin();
         while (_pings.TryDequeue(out var ping))
         {
             _screen.Print(ping.Then);
@@ -214,6 +217,7 @@ internal sealed partial class ChatApp
             _client = client;
             _backoff.Reset();
             Joined(client, welcome);
+            _joins++;
             Print(Tone.System, $"Reconnected to {_options.Host}:{_options.Port} as {_name}.");
         }
         catch (Exception ex) when (ConnectErrors.IsConnectError(ex) || ex is JoinRefusedException)
@@ -230,15 +234,7 @@ internal sealed partial class ChatApp
             return;
         }
 
-        while (_held.TryDequeue(out var line))
-        {
-            await OnLineAsync(line);
-        }
-
-        if (_inputEnded && !_options.Interactive)
-        {
-            OnInputEnded();
-        }
+        await BeginRejoinAsync();
     }
 
     // Before joining, a plain-output session has no transcript to put problems in, so they go to standard error.

@@ -19,6 +19,7 @@ internal sealed partial class ChatApp
     private readonly List<string> _numberedIds = [];
     private HttpClient? _http;
     private int _transfers;
+    private int _joins; // reconnects so far: an upload that fails across one says it may be sent again
     private bool _quitAfterTransfers;
     private string? _progress;
 
@@ -36,7 +37,7 @@ internal sealed partial class ChatApp
         var size = new FileInfo(path).Length;
         var sha = await FileDownloader.HashFileAsync(path);
         _offers.Enqueue(new PendingOffer(path, size));
-        await Sent(client.OfferFileAsync(Path.GetFileName(path), size, sha, send.Target));
+        await Sent(client.OfferFileAsync(Path.GetFileName(path), size, sha, send.Target, send.Room));
     }
 
     private void OnFileEvent(ServerEvent evt)
@@ -93,6 +94,7 @@ internal sealed partial class ChatApp
         Print(Tone.System, $"Uploading {name} ({ByteSize.Format(offer.Size)})...");
         var lastShown = -1;
         var finished = false; // only touched on the UI loop
+        var joins = _joins;
 
         // Progress<T> reports through the thread pool, so the last report can reach the UI loop after the
         // upload's end: a bar drawn then would stay in the prompt for good.
@@ -115,7 +117,10 @@ internal sealed partial class ChatApp
             string? problem = null;
             try
             {
-                await new FileUploader(Http).UploadAsync(new Uri(upload.UploadUrl), offer.Path, upload.ChunkSize, progress);
+                // The server shares the file only if we are in the chat (and in its room) when the last byte
+                // arrives: across a reconnect, the last chunk waits until we are back in our rooms.
+                var uploader = new FileUploader(Http) { BeforeLastChunk = token => Ready.WaitAsync(token) };
+                await uploader.UploadAsync(new Uri(upload.UploadUrl), offer.Path, upload.ChunkSize, progress);
             }
             catch (Exception ex) when (ex is FileTransferException or HttpRequestException or IOException or TaskCanceledException or UriFormatException)
             {
@@ -128,7 +133,9 @@ internal sealed partial class ChatApp
                 ShowProgress(name, null);
                 if (problem is not null)
                 {
-                    _screen.Print(Error($"upload of {name} failed: {problem}"));
+                    // A restarted server has forgotten its uploads; a refused rejoin leaves the room's share homeless.
+                    var again = _joins != joins ? " (the connection was lost meanwhile; /send it again)" : "";
+                    _screen.Print(Error($"upload of {name} failed: {problem}{again}"));
                 }
 
                 TransferDone();

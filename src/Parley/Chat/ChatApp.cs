@@ -102,7 +102,11 @@ internal sealed partial class ChatApp
                     _screen.RedrawEditor();
                     break;
                 case UiInput.FromServer server when server.Client == _client:
-                    OnServerEvent(server.Event);
+                    if (!await OnRejoinAnswerAsync(server.Event))
+                    {
+                        OnServerEvent(server.Event);
+                    }
+
                     break;
                 case UiInput.Run run:
                     run.Action();
@@ -180,9 +184,9 @@ internal sealed partial class ChatApp
             return; // lines after /quit in a script: the session is over
         }
 
-        if (_client is null)
+        if (_client is null || _rejoin is not null)
         {
-            _held.Enqueue(line); // piped input while reconnecting: sent once back
+            _held.Enqueue(line); // input while reconnecting or rejoining rooms: sent once back in them
             return;
         }
 
@@ -254,7 +258,7 @@ internal sealed partial class ChatApp
             return;
         }
 
-        if (_client is null)
+        if (_client is null || _rejoin is not null)
         {
             return; // reconnecting: the held lines go first, then this runs again
         }
@@ -334,6 +338,9 @@ internal sealed partial class ChatApp
                 break;
             case SystemEvent { Event: "left" } e:
                 _users.Remove(e.Username);
+                break;
+            case RoomEvent e:
+                _rooms.Apply(e);
                 break;
             case FileUploadEvent or FileRefusedEvent or FileSharedEvent:
                 OnFileEvent(evt);

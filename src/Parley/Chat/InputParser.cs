@@ -15,7 +15,7 @@ internal static class InputParser
         ("/msg NAME TEXT", "private message to NAME (also /private)"),
         ("/color COLOUR TEXT", $"message in a colour: {string.Join(", ", ChatColors.All)}"),
         ("/private NAME /color COLOUR TEXT", "private message in a colour"),
-        ("/send [@NAME] PATH", "share a file with everyone, or privately with NAME"),
+        ("/send [#ROOM|@NAME] PATH", "share a file in your current room, in ROOM, or privately with NAME"),
         ("/accept ID", "save a file someone shared (also /get ID)"),
         ("/who", "who is online (also /users)"),
         ("/ping", "round-trip time to the server"),
@@ -79,21 +79,31 @@ internal static class InputParser
         return new UserAction.Private(args[0], args[1], null);
     }
 
-    // The path is the rest of the line, spaces and all; a leading @NAME makes it private.
+    // The path is the rest of the line, spaces and all; a leading @NAME makes it private, a leading #ROOM
+    // picks the room (like the server's /join #ROOM, /names #ROOM). A path that starts with # can be quoted.
     private static UserAction ParseSend(string rest)
     {
         rest = rest.Trim();
         string? target = null;
-        if (rest.StartsWith('@'))
+        string? room = null;
+        if (rest.StartsWith('@') || rest.StartsWith('#'))
         {
             var args = TextCommand.SplitArguments(rest, 2);
-            target = args[0][1..];
+            if (rest[0] == '@')
+            {
+                target = args[0][1..];
+            }
+            else
+            {
+                room = args[0];
+            }
+
             rest = args.Length > 1 ? args[1] : "";
         }
 
-        if (rest.Length == 0 || target is "")
+        if (rest.Length == 0 || target is "" || room is "#")
         {
-            return new UserAction.Mistake("Usage: /send PATH or /send @NAME PATH");
+            return new UserAction.Mistake("Usage: /send PATH, /send #ROOM PATH or /send @NAME PATH");
         }
 
         if (rest.Length >= 2 && rest[0] is '"' or '\'' && rest[^1] == rest[0])
@@ -101,7 +111,7 @@ internal static class InputParser
             rest = rest[1..^1]; // a path pasted in quotes
         }
 
-        return new UserAction.SendFile(target, rest);
+        return new UserAction.SendFile(target, rest, room);
     }
 
     private static UserAction ParseSayInColor(string rest)

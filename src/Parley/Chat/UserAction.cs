@@ -9,8 +9,11 @@ internal abstract record UserAction
 
     internal sealed record Private(string Target, string Content, string? Color) : UserAction;
 
-    /// <summary>Share the file at <paramref name="Path"/> with everyone, or privately with <paramref name="Target"/>.</summary>
-    internal sealed record SendFile(string? Target, string Path) : UserAction;
+    /// <summary>
+    /// Share the file at <paramref name="Path"/> in the current room, in <paramref name="Room"/>, or privately
+    /// with <paramref name="Target"/> (at most one of the two is set).
+    /// </summary>
+    internal sealed record SendFile(string? Target, string Path, string? Room = null) : UserAction;
 
     /// <summary>Save the shared file with this id (the number shown with it).</summary>
     internal sealed record Accept(string Id) : UserAction;
