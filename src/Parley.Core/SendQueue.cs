@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using System.Threading.Tasks.Sources;
 
 namespace Parley.Core;
 
@@ -7,7 +8,13 @@ namespace Parley.Core;
 /// Bounded by count, and unlike a bounded Channel it gives its storage back once drained, so a
 /// burst (a join storm, a paste) does not leave every idle connection holding a large array.
 /// </summary>
-internal sealed class SendQueue : ChannelReader<OutboundFrame>
+/// <remarks>
+/// The reader's wait is the queue itself (an <see cref="IValueTaskSource{TResult}"/>), not a new task per wake:
+/// an idle connection then holds no task, and a wake allocates nothing. Every transition of the wait happens
+/// under the queue's lock, so a wake can never be taken for a later wait (a lost wake-up sank an earlier
+/// lock-free attempt); the reader's continuation runs on the thread pool, never on a writer's stack.
+/// </remarks>
+internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource<bool>, IThreadPoolWorkItem
 {
     private const int SmallCapacity = 8;
 
@@ -19,7 +26,16 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>
     private int _head;
     private int _count;
     private bool _writingDone;
-    private TaskCompletionSource<bool>? _waiter;
+
+    // The reader's wait: see the remarks.
+    private bool _waiting;
+    private bool _ready;
+    private bool _readyResult;
+    private CancellationToken _canceledBy;
+    private short _version;
+    private Action<object?>? _continuation;
+    private object? _continuationState;
+    private CancellationTokenRegistration _cancellation;
 
     public SendQueue(int maxCount) => _maxCount = maxCount;
 
@@ -68,7 +84,7 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>
     /// <summary>Adds a frame; false when the queue is full or no longer accepts frames.</summary>
     public bool TryWrite(OutboundFrame frame)
     {
-        TaskCompletionSource<bool>? wake;
+        bool wake;
         lock (_gate)
         {
             if (_writingDone || _count >= _maxCount)
@@ -83,18 +99,21 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>
 
             _items[(_head + _count) % _items.Length] = frame;
             _count++;
-            wake = _waiter;
-            _waiter = null;
+            wake = WakeLocked(true, default);
         }
 
-        wake?.TrySetResult(true);
+        if (wake)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+
         return true;
     }
 
     /// <summary>No more frames will be written; the reader drains what is queued, then completes.</summary>
     public void Complete()
     {
-        TaskCompletionSource<bool>? wake;
+        bool wake;
         lock (_gate)
         {
             if (_writingDone)
@@ -103,15 +122,17 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>
             }
 
             _writingDone = true;
-            wake = _waiter;
-            _waiter = null;
+            wake = WakeLocked(false, default);
             if (_count == 0)
             {
                 _completion?.TrySetResult();
             }
         }
 
-        wake?.TrySetResult(false);
+        if (wake)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
     }
 
     public override bool TryRead(out OutboundFrame item)
@@ -173,7 +194,7 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>
 
     public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default)
     {
-        TaskCompletionSource<bool> waiter;
+        short version;
         lock (_gate)
         {
             if (_count > 0)
@@ -186,13 +207,117 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>
                 return new ValueTask<bool>(false);
             }
 
-            // Single reader: one outstanding wait at a time.
-            waiter = _waiter ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (_waiting)
+            {
+                throw new InvalidOperationException("The send queue has one reader; it is already waiting.");
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            _waiting = true;
+            _ready = false;
+            version = ++_version;
         }
 
-        return cancellationToken.CanBeCanceled
-            ? new ValueTask<bool>(waiter.Task.WaitAsync(cancellationToken))
-            : new ValueTask<bool>(waiter.Task);
+        if (cancellationToken.CanBeCanceled)
+        {
+            _cancellation = cancellationToken.UnsafeRegister(static (state, token) => ((SendQueue)state!).Cancel(token), this);
+        }
+
+        return new ValueTask<bool>(this, version);
+    }
+
+    bool IValueTaskSource<bool>.GetResult(short token)
+    {
+        _cancellation.Dispose();
+        _cancellation = default;
+        lock (_gate)
+        {
+            if (token != _version || !_ready)
+            {
+                throw new InvalidOperationException("The wait has not completed, or its result was already taken.");
+            }
+
+            _ready = false;
+            if (_canceledBy.IsCancellationRequested)
+            {
+                var canceledBy = _canceledBy;
+                _canceledBy = default;
+                throw new OperationCanceledException(canceledBy);
+            }
+
+            return _readyResult;
+        }
+    }
+
+    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token)
+    {
+        lock (_gate)
+        {
+            return !_ready ? ValueTaskSourceStatus.Pending
+                : _canceledBy.IsCancellationRequested ? ValueTaskSourceStatus.Canceled
+                : ValueTaskSourceStatus.Succeeded;
+        }
+    }
+
+    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+    {
+        lock (_gate)
+        {
+            if (!_ready)
+            {
+                _continuation = continuation;
+                _continuationState = state;
+                return;
+            }
+        }
+
+        // Woken between the wait and this registration.
+        ThreadPool.UnsafeQueueUserWorkItem(continuation, state, preferLocal: false);
+    }
+
+    // Runs the reader's continuation, queued by a wake; the reader cannot wait again before it has run.
+    void IThreadPoolWorkItem.Execute()
+    {
+        Action<object?>? continuation;
+        object? state;
+        lock (_gate)
+        {
+            continuation = _continuation;
+            state = _continuationState;
+            _continuation = null;
+            _continuationState = null;
+        }
+
+        continuation?.Invoke(state);
+    }
+
+    // Ends the reader's wait, if it is waiting; true when its continuation must be queued (it has registered one).
+    private bool WakeLocked(bool result, CancellationToken canceledBy)
+    {
+        if (!_waiting)
+        {
+            return false;
+        }
+
+        _waiting = false;
+        _ready = true;
+        _readyResult = result;
+        _canceledBy = canceledBy;
+        return _continuation is not null;
+    }
+
+    private void Cancel(CancellationToken token)
+    {
+        bool wake;
+        lock (_gate)
+        {
+            wake = WakeLocked(false, token);
+        }
+
+        if (wake)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
     }
 
     private void Grow()

@@ -12,23 +12,28 @@ namespace Parley.Server;
 /// (session queue → pipe, one flush per batch). The first byte picks the protocol: <c>{</c> is JSON
 /// lines, anything else text. A client that stays silent is greeted with a prompt for its name.
 /// </summary>
-public sealed class ChatConnectionHandler(Hub hub, ServerOptions options, ILogger<ChatConnectionHandler> logger, Web.FileLinks links) : ConnectionHandler
+public sealed class ChatConnectionHandler(Hub hub, ServerOptions options, ChatPortGuard guard, ILogger<ChatConnectionHandler> logger, Web.FileLinks links) : ConnectionHandler
 {
     private const int FlushThreshold = 64 * 1024;
     private const int WriteBatch = 64;
 
     public override Task OnConnectedAsync(ConnectionContext connection)
     {
+        if (!guard.TryAdmit(connection, out var admitted, out var refusal))
+        {
+            return ChatPortGuard.RefuseAsync(connection, refusal!);
+        }
+
         var session = hub.Connect("tcp", connection.RemoteEndPoint?.ToString() ?? "unknown");
         session.WebOrigin = links.OriginFor(connection.LocalEndPoint);
         session.OnAborted(static (session, connection) => ((ConnectionContext)connection!).Abort(new ConnectionAbortedException(session.CloseReason ?? "aborted")), connection);
         var writing = WriteLoopAsync(session, connection.Transport.Output, connection.Transport.Input);
-        return ReadLoopAsync(session, connection.Transport.Input, writing);
+        return ReadLoopAsync(session, connection.Transport.Input, writing, admitted);
     }
 
     // The connection's life, ending when it does: one async method rather than nested ones, since each is a
     // heap object for as long as the connection is idle.
-    private async Task ReadLoopAsync(Session session, PipeReader input, Task writing)
+    private async Task ReadLoopAsync(Session session, PipeReader input, Task writing, System.Net.IPAddress? admitted)
     {
         try
         {
@@ -123,8 +128,15 @@ public sealed class ChatConnectionHandler(Hub hub, ServerOptions options, ILogge
         }
         finally
         {
-            hub.Disconnected(session);
-            await writing.ConfigureAwait(false);
+            try
+            {
+                hub.Disconnected(session);
+                await writing.ConfigureAwait(false);
+            }
+            finally
+            {
+                guard.Release(admitted);
+            }
         }
     }
 

@@ -8,29 +8,25 @@ using Parley.Core;
 namespace Parley.Server;
 
 /// <summary>
-/// Kestrel connection middleware in front of both chat ports: per-address admission (before any TLS
-/// handshake, so handshakes count too) and TCP keepalive, so a peer that vanished without a FIN
-/// (power cut, cable pulled, NAT timeout) is noticed within idle + interval × probes seconds.
+/// Guards both chat ports: per-address admission and TCP keepalive, so a peer that vanished without a FIN
+/// (power cut, cable pulled, NAT timeout) is noticed within idle + interval × probes seconds. The TLS port
+/// admits in a connection middleware, before the handshake, so handshakes count too; the plain port admits
+/// in <see cref="ChatConnectionHandler"/> itself, which saves every idle connection the middleware's frame.
 /// </summary>
-internal sealed class ChatPortGuard(ConnectionAdmission admission, ServerOptions options)
+public sealed class ChatPortGuard(ConnectionAdmission admission, ServerOptions options)
 {
-    public Func<ConnectionDelegate, ConnectionDelegate> Middleware(bool tls) => next => async connection =>
+    /// <summary>The TLS port's middleware: admits (or refuses, silently) before the handshake.</summary>
+    public Func<ConnectionDelegate, ConnectionDelegate> TlsMiddleware() => next => async connection =>
     {
         var address = (connection.RemoteEndPoint as IPEndPoint)?.Address;
-        if (!admission.TryAdmit(address, out var refusal))
+        if (!admission.TryAdmit(address, out _))
         {
-            if (!tls)
-            {
-                // The protocol is not known yet; a text line is what nc and the JSON clients both show.
-                await connection.Transport.Output.WriteAsync(Encoding.UTF8.GetBytes($"ERROR {refusal}\n")).ConfigureAwait(false);
-                await connection.Transport.Output.CompleteAsync().ConfigureAwait(false);
-            }
-
             return;
         }
 
         try
         {
+            connection.Features.Set(AdmittedAhead.Instance);
             ConfigureKeepAlive(connection);
             await next(connection).ConfigureAwait(false);
         }
@@ -39,6 +35,46 @@ internal sealed class ChatPortGuard(ConnectionAdmission admission, ServerOptions
             admission.Release(address);
         }
     };
+
+    /// <summary>
+    /// Admits a plain connection that no middleware admitted (true, with the address to <see cref="Release"/>
+    /// later), or says why not; a connection the TLS middleware admitted is let through as it is.
+    /// </summary>
+    public bool TryAdmit(ConnectionContext connection, out IPAddress? admitted, out string? refusal)
+    {
+        admitted = null;
+        refusal = null;
+        if (connection.Features.Get<AdmittedAhead>() is not null)
+        {
+            return true;
+        }
+
+        var address = (connection.RemoteEndPoint as IPEndPoint)?.Address;
+        if (!admission.TryAdmit(address, out refusal))
+        {
+            return false;
+        }
+
+        // A null address (not IP) is admitted without being counted; releasing it is a no-op too.
+        admitted = address;
+        ConfigureKeepAlive(connection);
+        return true;
+    }
+
+    public void Release(IPAddress? admitted)
+    {
+        if (admitted is not null)
+        {
+            admission.Release(admitted);
+        }
+    }
+
+    /// <summary>Tells a refused plain connection why, as a text line (the protocol is not known yet; nc and the JSON clients both show it).</summary>
+    public static async Task RefuseAsync(ConnectionContext connection, string refusal)
+    {
+        await connection.Transport.Output.WriteAsync(Encoding.UTF8.GetBytes($"ERROR {refusal}\n")).ConfigureAwait(false);
+        await connection.Transport.Output.CompleteAsync().ConfigureAwait(false);
+    }
 
     private void ConfigureKeepAlive(ConnectionContext connection)
     {
@@ -67,5 +103,11 @@ internal sealed class ChatPortGuard(ConnectionAdmission admission, ServerOptions
         {
             // Not every platform takes every option; keepalive is a best effort.
         }
+    }
+
+    // Marks a connection the TLS middleware admitted.
+    private sealed class AdmittedAhead
+    {
+        public static readonly AdmittedAhead Instance = new();
     }
 }

@@ -82,6 +82,10 @@ public sealed class ParleyServer : IAsyncDisposable
         }
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownGrace + TimeSpan.FromSeconds(1));
+
+        // No log line shows scopes, yet capturing them would cost every connection three objects for as long as
+        // it lives (Kestrel opens a scope per connection, kept in an AsyncLocal).
+        builder.Services.Configure<LoggerFilterOptions>(o => o.CaptureScopes = false);
         var clock = time ?? TimeProvider.System;
         // chat.log and the certificate exist before the host does, so they log through their own factory.
         var earlyLogging = CreateEarlyLogging(configureLogging);
@@ -108,6 +112,7 @@ public sealed class ParleyServer : IAsyncDisposable
         builder.Services.AddSingleton<IConnectionListenerFactory, LeanSocketTransportFactory>();
         var lean = options.Transport == "lean";
         var guard = new ChatPortGuard(admission, options);
+        builder.Services.AddSingleton(guard);
         var certificate = options.Tls ? TlsCertificates.Load(options, earlyLogging.CreateLogger("Parley.Server.Tls")) : null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -116,7 +121,6 @@ public sealed class ParleyServer : IAsyncDisposable
             {
                 kestrel.Listen(ChatPort(address, options.Port, lean), listen =>
                 {
-                    listen.Use(guard.Middleware(tls: false));
                     listen.UseConnectionHandler<ChatConnectionHandler>();
                     listeners.Chat = listen;
                 });
@@ -127,7 +131,7 @@ public sealed class ParleyServer : IAsyncDisposable
                 kestrel.Listen(ChatPort(address, options.TlsPort, lean), listen =>
                 {
                     // Admission runs before the handshake, so a flood of half-open handshakes is limited too.
-                    listen.Use(guard.Middleware(tls: true));
+                    listen.Use(guard.TlsMiddleware());
                     listen.UseHttps(Https(certificate, options));
                     listen.UseConnectionHandler<ChatConnectionHandler>();
                     listeners.Tls = listen;
