@@ -69,6 +69,18 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
         Filling,
     }
 
+    /// <summary>Whether a receive buffer is held (for tests: an idle connection should hold none).</summary>
+    internal bool HoldsBuffer
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _buffer is not null;
+            }
+        }
+    }
+
     public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
         lock (_sync)
