@@ -433,7 +433,17 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
         }
         else if (receiver.BytesTransferred == 0)
         {
-            _eof = true;
+            // Our own Shutdown makes the socket read as ended before Dispose fails the receive: that is
+            // the abort (or the end of writing), not the peer's FIN, so the reader gets its reason, as
+            // from Kestrel's transport.
+            if (_connection.IsShutDown)
+            {
+                _error = _connection.ClosedError(SocketError.OperationAborted);
+            }
+            else
+            {
+                _eof = true;
+            }
         }
         else
         {
