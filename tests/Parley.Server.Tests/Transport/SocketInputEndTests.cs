@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Text;
@@ -24,6 +25,12 @@ public sealed class SocketInputEndTests
         var again = await pair.Input.ReadAsync().AsTask().WaitAsync(LeanPair.Timeout);
         Assert.True(again.IsCompleted);
         Assert.True(again.Buffer.IsEmpty);
+
+        // The peer only stopped sending (`printf name | nc`): the answer must still reach it.
+        pair.Output.Write("bye\n"u8);
+        var receiving = pair.ReceiveToEndAsync();
+        await pair.Output.CompleteAsync().AsTask().WaitAsync(LeanPair.Timeout);
+        Assert.Equal("bye\n"u8.ToArray(), await receiving);
     }
 
     [Fact]
