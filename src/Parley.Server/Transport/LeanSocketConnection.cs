@@ -77,6 +77,9 @@ internal sealed partial class LeanSocketConnection : ConnectionContext, IDuplexP
         set => throw new NotSupportedException("The transport owns ConnectionClosed.");
     }
 
+    /// <summary>Whether <see cref="Shutdown"/> has closed the socket.</summary>
+    public bool IsShutDown => Volatile.Read(ref _shutdown) != 0;
+
     PipeReader IDuplexPipe.Input => _input;
 
     PipeWriter IDuplexPipe.Output => _output;

@@ -69,6 +69,18 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
         Filling,
     }
 
+    /// <summary>Whether a receive buffer is held (for tests: an idle connection should hold none).</summary>
+    internal bool HoldsBuffer
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _buffer is not null;
+            }
+        }
+    }
+
     public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
         lock (_sync)
@@ -421,7 +433,17 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
         }
         else if (receiver.BytesTransferred == 0)
         {
-            _eof = true;
+            // Our own Shutdown makes the socket read as ended before Dispose fails the receive: that is
+            // the abort (or the end of writing), not the peer's FIN, so the reader gets its reason, as
+            // from Kestrel's transport.
+            if (_connection.IsShutDown)
+            {
+                _error = _connection.ClosedError(SocketError.OperationAborted);
+            }
+            else
+            {
+                _eof = true;
+            }
         }
         else
         {

@@ -32,6 +32,9 @@ internal sealed class SocketOutput(LeanSocketConnection connection, SocketSender
 
     public override long UnflushedBytes => _filledBytes + _written;
 
+    /// <summary>Whether any write buffer is held (for tests: none between flushes).</summary>
+    internal bool HoldsBuffer => _current is not null || _filled is { Count: > 0 };
+
     public override Memory<byte> GetMemory(int sizeHint = 0)
     {
         Reserve(sizeHint);
