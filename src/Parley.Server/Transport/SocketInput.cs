@@ -86,6 +86,7 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
         lock (_sync)
         {
             ObjectDisposedException.ThrowIf(_completed, this);
+            ThrowIfHolding();
             while (true)
             {
                 if (TryTakeResult(out var ready))
@@ -119,6 +120,7 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
         lock (_sync)
         {
             ObjectDisposedException.ThrowIf(_completed, this);
+            ThrowIfHolding();
             return TryTakeResult(out result);
         }
     }
@@ -305,6 +307,15 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
         {
             _receiver.Dispose();
             _receiver = null;
+        }
+    }
+
+    // As a Pipe does: the previous result must be given back (AdvanceTo) before the next read, canceled ones included.
+    private void ThrowIfHolding()
+    {
+        if (_holding)
+        {
+            throw new InvalidOperationException("The previous read's result must be advanced (AdvanceTo) before reading again.");
         }
     }
 

@@ -23,7 +23,7 @@ internal sealed class SocketOutput(LeanSocketConnection connection, SocketSender
     private int _written;
     private List<ArraySegment<byte>>? _filled;
     private long _filledBytes;
-    private bool _sending;
+    private volatile bool _sending;
     private bool _completed;
     private bool _closed;
     private bool _cancelNext;
@@ -201,23 +201,23 @@ internal sealed class SocketOutput(LeanSocketConnection connection, SocketSender
         _written = 0;
     }
 
+    // Safe to race with itself (a send finishing on the pool while the connection is disposed): each buffer is
+    // taken out of its field atomically, so it goes back to the pool once.
     private void ReleaseBuffers()
     {
-        if (_filled is not null)
+        if (Interlocked.Exchange(ref _filled, null) is { } filled)
         {
-            foreach (var segment in _filled)
+            foreach (var segment in filled)
             {
                 ArrayPool<byte>.Shared.Return(segment.Array!);
             }
 
-            _filled.Clear();
             _filledBytes = 0;
         }
 
-        if (_current is not null)
+        if (Interlocked.Exchange(ref _current, null) is { } current)
         {
-            ArrayPool<byte>.Shared.Return(_current);
-            _current = null;
+            ArrayPool<byte>.Shared.Return(current);
             _written = 0;
         }
     }

@@ -83,4 +83,21 @@ public sealed class SocketInputCancellationTests
         pair.Input.AdvanceTo(result.Buffer.Start);
         Assert.Equal(["still here"], await SocketInputTests.ReadLinesAsync(pair.Input, 1).WaitAsync(LeanPair.Timeout));
     }
+
+    [Fact]
+    public async Task Reading_again_before_advancing_the_last_result_is_refused_as_a_pipe_refuses_it()
+    {
+        await using var pair = await LeanPair.ConnectAsync();
+        await pair.SendAsync("line\n"u8.ToArray());
+        var first = await SocketInputTests.ReadAtLeastAsync(pair.Input, 5);
+
+        Assert.Throws<InvalidOperationException>(() => pair.Input.ReadAsync());
+        Assert.Throws<InvalidOperationException>(() => pair.Input.TryRead(out _));
+
+        // Once advanced, reading works again and nothing was lost.
+        pair.Input.AdvanceTo(first.Buffer.Start);
+        Assert.True(pair.Input.TryRead(out var again));
+        Assert.Equal("line\n", Encoding.ASCII.GetString(again.Buffer));
+        pair.Input.AdvanceTo(again.Buffer.End);
+    }
 }
