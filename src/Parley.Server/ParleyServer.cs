@@ -64,7 +64,14 @@ public sealed class ParleyServer : IAsyncDisposable
     public static ParleyServer Create(ServerOptions options, Action<ILoggingBuilder>? configureLogging = null, TimeProvider? time = null)
     {
         Directory.CreateDirectory(options.DataDirectory);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // Parley has its own settings (flags, PARLEY_*, parley.json), not appsettings.json. Without these two, the
+        // host would look for appsettings in the current directory and watch it recursively for changes: run
+        // from a home directory, that is an inotify watch and a heap object for every directory under it.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Logging.ClearProviders();
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
