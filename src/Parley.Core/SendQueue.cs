@@ -9,10 +9,9 @@ namespace Parley.Core;
 /// burst (a join storm, a paste) does not leave every idle connection holding a large array.
 /// </summary>
 /// <remarks>
-/// The reader's wait is the queue itself (an <see cref="IValueTaskSource{TResult}"/>), not a new task per wake:
-/// an idle connection then holds no task, and a wake allocates nothing. Every transition of the wait happens
-/// under the queue's lock, so a wake can never be taken for a later wait (a lost wake-up sank an earlier
-/// lock-free attempt); the reader's continuation runs on the thread pool, never on a writer's stack.
+/// The reader's wait is the queue itself (an <see cref="IValueTaskSource{TResult}"/> over a <see cref="SingleWaiter{T}"/>),
+/// not a new task per wake: an idle connection then holds no task, and a wake allocates nothing (the queue is
+/// its own thread-pool work item). The reader's continuation runs on the thread pool, never on a writer's stack.
 /// </remarks>
 internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource<bool>, IThreadPoolWorkItem
 {
@@ -28,13 +27,7 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource
     private bool _writingDone;
 
     // The reader's wait: see the remarks.
-    private bool _waiting;
-    private bool _ready;
-    private bool _readyResult;
-    private CancellationToken _canceledBy;
-    private short _version;
-    private Action<object?>? _continuation;
-    private object? _continuationState;
+    private SingleWaiter<bool> _waiter;
     private CancellationTokenRegistration _cancellation;
 
     public SendQueue(int maxCount) => _maxCount = maxCount;
@@ -99,7 +92,7 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource
 
             _items[(_head + _count) % _items.Length] = frame;
             _count++;
-            wake = WakeLocked(true, default);
+            wake = WakeLocked(true);
         }
 
         if (wake)
@@ -122,7 +115,7 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource
             }
 
             _writingDone = true;
-            wake = WakeLocked(false, default);
+            wake = WakeLocked(false);
             if (_count == 0)
             {
                 _completion?.TrySetResult();
@@ -207,15 +200,8 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource
                 return new ValueTask<bool>(false);
             }
 
-            if (_waiting)
-            {
-                throw new InvalidOperationException("The send queue has one reader; it is already waiting.");
-            }
-
             cancellationToken.ThrowIfCancellationRequested();
-            _waiting = true;
-            _ready = false;
-            version = ++_version;
+            version = _waiter.Begin();
         }
 
         if (cancellationToken.CanBeCanceled)
@@ -232,20 +218,7 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource
         _cancellation = default;
         lock (_gate)
         {
-            if (token != _version || !_ready)
-            {
-                throw new InvalidOperationException("The wait has not completed, or its result was already taken.");
-            }
-
-            _ready = false;
-            if (_canceledBy.IsCancellationRequested)
-            {
-                var canceledBy = _canceledBy;
-                _canceledBy = default;
-                throw new OperationCanceledException(canceledBy);
-            }
-
-            return _readyResult;
+            return _waiter.GetResult(token);
         }
     }
 
@@ -253,9 +226,7 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource
     {
         lock (_gate)
         {
-            return !_ready ? ValueTaskSourceStatus.Pending
-                : _canceledBy.IsCancellationRequested ? ValueTaskSourceStatus.Canceled
-                : ValueTaskSourceStatus.Succeeded;
+            return _waiter.GetStatus(token);
         }
     }
 
@@ -263,10 +234,8 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource
     {
         lock (_gate)
         {
-            if (!_ready)
+            if (_waiter.TryRegister(continuation, state))
             {
-                _continuation = continuation;
-                _continuationState = state;
                 return;
             }
         }
@@ -282,36 +251,22 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource
         object? state;
         lock (_gate)
         {
-            continuation = _continuation;
-            state = _continuationState;
-            _continuation = null;
-            _continuationState = null;
+            continuation = _waiter.TakeContinuation(out state);
         }
 
         continuation?.Invoke(state);
     }
 
     // Ends the reader's wait, if it is waiting; true when its continuation must be queued (it has registered one).
-    private bool WakeLocked(bool result, CancellationToken canceledBy)
-    {
-        if (!_waiting)
-        {
-            return false;
-        }
-
-        _waiting = false;
-        _ready = true;
-        _readyResult = result;
-        _canceledBy = canceledBy;
-        return _continuation is not null;
-    }
+    private bool WakeLocked(bool result, Exception? error = null) =>
+        _waiter.Complete(result, error, out var registered) && registered;
 
     private void Cancel(CancellationToken token)
     {
         bool wake;
         lock (_gate)
         {
-            wake = WakeLocked(false, token);
+            wake = WakeLocked(false, new OperationCanceledException(token));
         }
 
         if (wake)

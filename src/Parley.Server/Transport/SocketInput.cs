@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Threading.Tasks.Sources;
 using Microsoft.AspNetCore.Connections;
+using Parley.Core;
 
 namespace Parley.Server.Transport;
 
@@ -37,15 +38,8 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
     private bool _completed;
     private bool _disposed;
 
-    // The reader's wait. Every transition happens under _sync, so a completion can never land on a later
-    // wait (the race ManualResetValueTaskSourceCore leaves to its callers); continuations run outside it.
-    private bool _waiting;
-    private short _version;
-    private bool _ready;
-    private ReadResult _result;
-    private Exception? _resultError;
-    private Action<object?>? _continuation;
-    private object? _continuationState;
+    // The reader's wait, used under _sync only; continuations run outside it.
+    private SingleWaiter<ReadResult> _waiter;
     private CancellationTokenRegistration _cancellation;
 
     public SocketInput(LeanSocketConnection connection, int maxBuffered)
@@ -83,6 +77,7 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
 
     public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
+        short version;
         lock (_sync)
         {
             ObjectDisposedException.ThrowIf(_completed, this);
@@ -101,12 +96,9 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
                 }
             }
 
-            _waiting = true;
-            _ready = false;
-            _version++;
+            version = _waiter.Begin();
         }
 
-        var version = _version;
         if (cancellationToken.CanBeCanceled)
         {
             _cancellation = cancellationToken.UnsafeRegister(static (state, token) => ((SocketInput)state!).StopWaiting(token), this);
@@ -159,7 +151,7 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
         object? state;
         lock (_sync)
         {
-            if (!_waiting)
+            if (!_waiter.IsWaiting)
             {
                 _cancelNext = true;
                 return;
@@ -191,11 +183,11 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
             Finish();
             ReadResult result = default;
             Exception? error = null;
-            while (_waiting && !TryPeekResult(out result, out error) && Advance())
+            while (_waiter.IsWaiting && !TryPeekResult(out result, out error) && Advance())
             {
             }
 
-            if (_waiting && TryPeekResult(out result, out error))
+            if (_waiter.IsWaiting && TryPeekResult(out result, out error))
             {
                 continuation = Wake(result, error, out state);
             }
@@ -222,22 +214,7 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
         _cancellation = default;
         lock (_sync)
         {
-            if (token != _version || !_ready)
-            {
-                throw new InvalidOperationException("The read has not completed, or its result was already taken.");
-            }
-
-            _ready = false;
-            var error = _resultError;
-            var result = _result;
-            _resultError = null;
-            _result = default;
-            if (error is not null)
-            {
-                throw error;
-            }
-
-            return result;
+            return _waiter.GetResult(token);
         }
     }
 
@@ -245,10 +222,7 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
     {
         lock (_sync)
         {
-            return !_ready ? ValueTaskSourceStatus.Pending
-                : _resultError is null ? ValueTaskSourceStatus.Succeeded
-                : _resultError is OperationCanceledException ? ValueTaskSourceStatus.Canceled
-                : ValueTaskSourceStatus.Faulted;
+            return _waiter.GetStatus(token);
         }
     }
 
@@ -256,10 +230,8 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
     {
         lock (_sync)
         {
-            if (!_ready)
+            if (_waiter.TryRegister(continuation, state))
             {
-                _continuation = continuation;
-                _continuationState = state;
                 return;
             }
         }
@@ -271,16 +243,14 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
     // Ends the reader's wait (under _sync); the caller invokes the returned continuation after leaving it.
     private Action<object?>? Wake(in ReadResult result, Exception? error, out object? state)
     {
-        _waiting = false;
-        _ready = true;
-        _result = result;
-        _resultError = error;
+        state = null;
+        if (!_waiter.Complete(result, error, out var registered))
+        {
+            return null;
+        }
+
         _holding = error is null;
-        var continuation = _continuation;
-        state = _continuationState;
-        _continuation = null;
-        _continuationState = null;
-        return continuation;
+        return registered ? _waiter.TakeContinuation(out state) : null;
     }
 
     private void StopWaiting(CancellationToken token)
@@ -289,7 +259,7 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
         object? state;
         lock (_sync)
         {
-            if (!_waiting)
+            if (!_waiter.IsWaiting)
             {
                 return;
             }
