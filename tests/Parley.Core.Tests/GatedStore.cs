@@ -5,11 +5,10 @@ namespace Parley.Core.Tests;
 /// commits and queries wait at gates the test opens: a query can be held "slow" for as long as a test needs.
 /// Every wait is bounded, so a broken hub fails the test instead of hanging it.
 /// </summary>
-internal sealed class GatedStore : IMessageStore
+internal sealed class GatedStore : DelegatingStore
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
-    private readonly MemoryMessageStore _inner = new();
     private readonly ManualResetEventSlim _appends = new(true);
     private readonly ManualResetEventSlim _queries = new(true);
     private readonly SemaphoreSlim _appendEntered = new(0);
@@ -17,18 +16,13 @@ internal sealed class GatedStore : IMessageStore
     private int _queriesRunning;
     private int _maxQueriesRunning;
 
-    /// <summary>What the store holds, bypassing the gates.</summary>
-    public MemoryMessageStore Inner => _inner;
-
     /// <summary>History and search calls throw, as a store that cannot be read would.</summary>
     public bool FailQueries { get; set; }
 
     /// <summary>The most history and search calls that were inside the store at once.</summary>
     public int MaxQueriesRunning => Volatile.Read(ref _maxQueriesRunning);
 
-    public bool IsInMemory => false;
-
-    public IFileCatalog Files => _inner.Files;
+    public override bool IsInMemory => false;
 
     public void HoldAppends() => _appends.Reset();
 
@@ -44,35 +38,15 @@ internal sealed class GatedStore : IMessageStore
     /// <summary>Waits until a history or search call is held at the gate (counted only while queries are held).</summary>
     public Task QueryEnteredAsync() => Entered(_queryEntered, "a query");
 
-    public IReadOnlyList<long> Append(IReadOnlyList<StoredMessage> batch)
+    public override IReadOnlyList<long> Append(IReadOnlyList<StoredMessage> batch)
     {
         Hold(_appends, _appendEntered, "appends");
-        return _inner.Append(batch);
+        return Inner.Append(batch);
     }
 
-    public IReadOnlyList<StoredMessage> History(string room, long? beforeId, int limit) => Query(() => _inner.History(room, beforeId, limit));
+    public override IReadOnlyList<StoredMessage> History(string room, long? beforeId, int limit) => Query(() => Inner.History(room, beforeId, limit));
 
-    public IReadOnlyList<StoredMessage> Search(IReadOnlyList<string> words, IReadOnlyCollection<string> rooms, int limit) => Query(() => _inner.Search(words, rooms, limit));
-
-    public IReadOnlyList<StoredMessage> TakePending(string target) => _inner.TakePending(target);
-
-    public int Prune(DateTimeOffset? olderThan, int? keep) => _inner.Prune(olderThan, keep);
-
-    public IReadOnlyList<RoomRecord> LoadRooms() => _inner.LoadRooms();
-
-    public void SaveRoom(RoomRecord room) => _inner.SaveRoom(room);
-
-    public Account? FindAccount(string name) => _inner.FindAccount(name);
-
-    public void SaveAccount(Account account) => _inner.SaveAccount(account);
-
-    public IReadOnlyList<BanRecord> LoadBans() => _inner.LoadBans();
-
-    public void SaveBan(BanRecord ban) => _inner.SaveBan(ban);
-
-    public void RemoveBan(string name) => _inner.RemoveBan(name);
-
-    public void Dispose() => _inner.Dispose();
+    public override IReadOnlyList<StoredMessage> Search(IReadOnlyList<string> words, IReadOnlyCollection<string> rooms, int limit) => Query(() => Inner.Search(words, rooms, limit));
 
     private static void Hold(ManualResetEventSlim gate, SemaphoreSlim entered, string what)
     {
