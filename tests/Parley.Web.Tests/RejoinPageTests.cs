@@ -200,4 +200,68 @@ public sealed class RejoinPageTests(BrowserFixture browser)
         await alice.SendAsync("made it");
         await bob.ExpectAsync("] #dev alice: made it");
     }
+
+    [Fact]
+    public async Task An_upload_whose_connection_drops_finishes_in_its_room_once_the_page_is_back_in_it()
+    {
+        const int MiB = 1024 * 1024;
+        await using var server = await TestServer.StartAsync(o => o.Files.ChunkSize = MiB);
+        await using var bob = await server.JoinTextAsync("bob");
+        await bob.SendLineAsync("/join #dev");
+        await bob.ExpectAsync("You created #dev");
+        await using var context = await browser.NewContextAsync();
+        var alice = await ChatPage.OpenAsync(context, server.WebUri);
+        var sockets = new List<IWebSocketRoute>();
+        await alice.Page.RouteWebSocketAsync("**/ws", ws =>
+        {
+            lock (sockets)
+            {
+                sockets.Add(ws);
+            }
+
+            ws.ConnectToServer();
+        });
+
+        // The middle one of three chunks is held until the WebSocket has been cut, so the last one would
+        // reach the server while alice is away (410: not shared) unless the page holds it until it is back in #dev.
+        var middleHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await alice.Page.RouteAsync("**/files/uploads/**", async route =>
+        {
+            if (route.Request.Method == "PUT" && route.Request.Url.Contains($"offset={MiB}", StringComparison.Ordinal))
+            {
+                middleHeld.TrySetResult();
+                await release.Task;
+            }
+
+            await route.ContinueAsync();
+        });
+        await alice.JoinAsync("alice");
+        await alice.SendAsync("/join #dev");
+        await alice.ExpectLineAsync("You joined #dev", "system");
+        await alice.Page.Locator("#file-input").SetInputFilesAsync(new FilePayload
+        {
+            Name = "plan.bin",
+            MimeType = "application/octet-stream",
+            Buffer = new byte[3 * MiB],
+        });
+        await middleHeld.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        IWebSocketRoute first;
+        lock (sockets)
+        {
+            first = sockets[0];
+        }
+
+        await first.CloseAsync();
+        await Expect(alice.Status).ToContainTextAsync("Reconnecting in");
+        release.SetResult(); // the middle chunk goes on; the last one waits for the rejoin
+
+        await alice.ExpectLineAsync("Rejoined #dev; talking in #dev", "system");
+        await bob.ExpectAsync("#dev *** alice shared plan.bin (3.0 MiB)");
+        var shared = await alice.ExpectLineAsync("shared plan.bin", "file");
+        await Expect(shared.Locator(".who")).ToHaveTextAsync("#dev alice");
+        await Expect(alice.Page.Locator("#uploads progress")).ToHaveCountAsync(0);
+        await Expect(alice.Page.Locator("#messages > li.k-error")).ToHaveCountAsync(0);
+    }
 }

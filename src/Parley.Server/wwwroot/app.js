@@ -94,6 +94,7 @@
     if (state.endNotice) {
       // Kicked or turned away: the server said why; do not come back on our own.
       state.reconnect = false;
+      settleWaiters(false);
       setStatus('disconnected', 'Disconnected');
       showConnect(state.endNotice, 'error');
       return;
@@ -103,6 +104,7 @@
       scheduleReconnect(opened ? '' : 'Server unreachable. ');
       return;
     }
+    settleWaiters(false);
     if (!opened) {
       unreachable();
       return;
@@ -153,6 +155,7 @@
     state.reconnect = false;
     state.everJoined = false;
     clearTimers();
+    settleWaiters(false);
     if (!send({ type: 'quit' }) && state.ws) state.ws.close(1000, 'left');
     state.ws = null;
     setStatus('idle', 'Not connected');
@@ -272,6 +275,19 @@
   function ready() {
     setStatus('connected', 'Connected');
     setComposerEnabled(true);
+    settleWaiters(true);
+  }
+
+  // Uploads wait for the chat to be back (joined, rooms rejoined) before their last chunk: see files.upload.
+  const readyWaiters = [];
+
+  function whenReady() {
+    return state.joined && !state.rejoin ? Promise.resolve(true) : new Promise((resolve) => readyWaiters.push(resolve));
+  }
+
+  // true: back in the chat and its rooms; false: the page left the chat (or was turned away) and will not be back.
+  function settleWaiters(back) {
+    for (const resolve of readyWaiters.splice(0)) resolve(back);
   }
 
   // ---- rooms --------------------------------------------------------------------------------
@@ -758,6 +774,10 @@
         for (;;) {
           let reply;
           let status;
+          // The last chunk makes the share, which the server does only while we are in the chat and in the
+          // room the file was offered in (otherwise 410). The bytes go over HTTP, beside the WebSocket, so an
+          // upload goes on through a reconnect; its last chunk waits until the rooms are rejoined.
+          if (offset + chunk >= file.size && !(await whenReady())) throw new Error('you left the chat');
           try {
             const response = await fetch(`${msg.upload_path}&offset=${offset}`, { method: 'PUT', body: file.slice(offset, offset + chunk) });
             status = response.status;
