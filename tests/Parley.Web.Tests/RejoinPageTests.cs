@@ -63,6 +63,27 @@ public sealed class RejoinPageTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task A_kick_from_a_room_takes_it_off_the_room_list()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var bob = await server.JoinTextAsync("bob");
+        await bob.SendLineAsync("/join #dev");
+        await bob.ExpectAsync("You created #dev");
+        await using var context = await browser.NewContextAsync();
+        var alice = await ChatPage.OpenAsync(context, server.WebUri);
+        await alice.JoinAsync("alice");
+        await alice.SendAsync("/join #ops");
+        await alice.ExpectLineAsync("You created #ops", "system");
+        await alice.SendAsync("/join #dev");
+        await alice.ExpectLineAsync("You joined #dev", "system");
+        await alice.ExpectRoomsAsync("#dev", "#general", "#ops", "#dev");
+
+        await bob.SendLineAsync("/kick alice enough");
+        await alice.ExpectLineAsync("You were kicked from #dev; now talking in #ops", "system");
+        await alice.ExpectRoomsAsync("#ops", "#general", "#ops");
+    }
+
+    [Fact]
     public async Task A_refused_rejoin_shows_the_server_s_reason_and_the_other_rooms_are_still_rejoined()
     {
         var first = await TestServer.StartAsync();
