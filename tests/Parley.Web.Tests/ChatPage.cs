@@ -14,6 +14,8 @@ internal sealed class ChatPage(IPage page)
 
     public ILocator UserList => page.Locator("#user-list");
 
+    public ILocator RoomList => page.GetByRole(AriaRole.List, new() { Name = "Rooms" });
+
     public ILocator ConnectMessage => page.Locator("#connect-message");
 
     public ILocator MessageBox => page.GetByLabel("Message", new() { Exact = true });
@@ -60,6 +62,13 @@ internal sealed class ChatPage(IPage page)
         await Expect(line).ToHaveCountAsync(1);
         await Expect(line).ToHaveClassAsync(new System.Text.RegularExpressions.Regex($@"\bk-{kind}\b"));
         return line;
+    }
+
+    /// <summary>Waits until the room list shows exactly <paramref name="rooms"/>, in order, with <paramref name="current"/> marked as the one talked in.</summary>
+    public async Task ExpectRoomsAsync(string current, params string[] rooms)
+    {
+        await Expect(RoomList.GetByRole(AriaRole.Button)).ToHaveTextAsync(rooms);
+        await Expect(RoomList.Locator("[aria-current=true]")).ToHaveTextAsync(current);
     }
 
     public Task ExpectUsersAsync(params string[] names) =>

@@ -18,7 +18,7 @@
     chatView: $('chat-view'), messages: $('messages'), jump: $('jump'),
     composer: $('composer'), modePublic: $('mode-public'), modePrivate: $('mode-private'),
     toField: $('to-field'), to: $('to'), userOptions: $('user-options'), message: $('message'), send: $('send'),
-    users: $('users'), userList: $('user-list'), userCount: $('user-count'),
+    users: $('users'), userList: $('user-list'), userCount: $('user-count'), roomList: $('room-list'),
     attach: $('attach'), fileInput: $('file-input'), uploads: $('uploads'),
   };
 
@@ -33,6 +33,8 @@
     countdown: 0,
     endNotice: '',       // why the server ended the session (kick, rejection), shown after the close
     room: '#general',    // the room the page is talking in (welcome, then room events): where files are shared
+    rooms: ['#general'], // the rooms we are in, in the order joined (room events): what a reconnect rejoins
+    rejoin: null,        // after a reconnect, while the old rooms are joined again: { pending, done, goal, timer }
     users: [],
     total: null,         // how many are online when the list is only a page (a large room)
     unseen: 0,
@@ -87,10 +89,12 @@
     state.ws = null;
     const wasJoined = state.joined;
     state.joined = false;
+    abandonRejoin();
     setComposerEnabled(false);
     if (state.endNotice) {
       // Kicked or turned away: the server said why; do not come back on our own.
       state.reconnect = false;
+      settleWaiters(false);
       setStatus('disconnected', 'Disconnected');
       showConnect(state.endNotice, 'error');
       return;
@@ -100,6 +104,7 @@
       scheduleReconnect(opened ? '' : 'Server unreachable. ');
       return;
     }
+    settleWaiters(false);
     if (!opened) {
       unreachable();
       return;
@@ -150,6 +155,7 @@
     state.reconnect = false;
     state.everJoined = false;
     clearTimers();
+    settleWaiters(false);
     if (!send({ type: 'quit' }) && state.ws) state.ws.close(1000, 'left');
     state.ws = null;
     setStatus('idle', 'Not connected');
@@ -159,6 +165,7 @@
   // ---- server messages ----------------------------------------------------------------------
 
   function handle(msg) {
+    if (state.rejoin && rejoinAnswer(msg)) return undefined;
     switch (msg.type) {
       case 'welcome': return welcomed(msg);
       case 'pending':
@@ -225,7 +232,7 @@
       case 'info':
         return addLine('info', msg.message);
       case 'room':
-        if (msg.room) state.room = msg.room;
+        applyRoom(msg);
         addLine('system', msg.message);
         if (msg.topic) addLine('info', `Topic of ${msg.room}: ${msg.topic}`);
         return addLine('info', `In ${msg.room}: ${(msg.users || []).join(', ')}${msg.user_count > (msg.users || []).length ? `, and ${msg.user_count - msg.users.length} more` : ''}`);
@@ -242,7 +249,7 @@
   function welcomed(msg) {
     const again = state.everJoined;
     state.name = msg.username;
-    state.room = msg.room || '#general';
+    if (!again) state.rooms = [GENERAL];
     state.joined = true;
     state.everJoined = true;
     state.reconnect = true;
@@ -252,8 +259,6 @@
     ui.me.hidden = false;
     ui.connectView.hidden = true;
     ui.chatView.hidden = false;
-    setStatus('connected', 'Connected');
-    setComposerEnabled(true);
     setUsers(msg.users || [], msg.user_count);
     if (again) {
       addLine('system', `Reconnected as ${msg.username}.`);
@@ -262,6 +267,148 @@
       ui.message.focus();
     }
     if (msg.motd) addLine('server', msg.motd, { who: 'Message of the day' });
+    // A new connection is in the welcome's room only; after a reconnect the old rooms are joined again
+    // before the composer opens, so nothing typed lands in the wrong room.
+    beginRejoin(msg.room || GENERAL);
+  }
+
+  function ready() {
+    setStatus('connected', 'Connected');
+    setComposerEnabled(true);
+    settleWaiters(true);
+  }
+
+  // Uploads wait for the chat to be back (joined, rooms rejoined) before their last chunk: see files.upload.
+  const readyWaiters = [];
+
+  function whenReady() {
+    return state.joined && !state.rejoin ? Promise.resolve(true) : new Promise((resolve) => readyWaiters.push(resolve));
+  }
+
+  // true: back in the chat and its rooms; false: the page left the chat (or was turned away) and will not be back.
+  function settleWaiters(back) {
+    for (const resolve of readyWaiters.splice(0)) resolve(back);
+  }
+
+  // ---- rooms --------------------------------------------------------------------------------
+  // Room membership belongs to the connection on the server, so a new connection starts in #general
+  // only. The page keeps the list of rooms it is in from the server's room events (room: where it is
+  // now; from: the room it left, on parted and kicked), and after a reconnect joins them again one
+  // join_room at a time, so each answer (a room event or an error) says which room it is about; the
+  // room it was talking in goes last, so it is current again. As parley chat does (docs/client.md).
+
+  const GENERAL = '#general';
+  const REJOIN_RETRY_MS = 1000; // after rate_limited: the server's flood control refills meanwhile
+
+  function isGeneral(room) { return sameName(room, GENERAL); }
+
+  function applyRoom(msg) {
+    if (msg.from && !isGeneral(msg.from)) state.rooms = state.rooms.filter((r) => !sameName(r, msg.from));
+    if (msg.room) {
+      if (!state.rooms.some((r) => sameName(r, msg.room))) state.rooms.push(msg.room);
+      state.room = msg.room;
+    }
+    renderRooms();
+  }
+
+  function dropRoom(room) {
+    if (isGeneral(room)) return; // everyone is always in #general
+    state.rooms = state.rooms.filter((r) => !sameName(r, room));
+    if (sameName(state.room, room)) state.room = state.rooms[state.rooms.length - 1];
+    renderRooms();
+  }
+
+  function beginRejoin(room) {
+    // Every room but #general in the order joined, the current one last; nothing when only #general is left.
+    const goal = state.room;
+    const order = state.rooms.length > 1 ? [...state.rooms.filter((r) => !isGeneral(r) && !sameName(r, goal)), goal] : [];
+    state.room = room; // where the new connection is until the joins are answered
+    renderRooms();
+    if (order.length === 0) {
+      ready();
+      return;
+    }
+    state.rejoin = { pending: order, done: [], goal, timer: 0 };
+    setStatus('connecting', 'Rejoining your rooms…');
+    setComposerEnabled(false);
+    sendNextRejoin();
+  }
+
+  function sendNextRejoin() {
+    if (state.rejoin && state.rejoin.pending.length > 0) send({ type: 'join_room', room: state.rejoin.pending[0] });
+  }
+
+  // The answer to the pending join_room, taken instead of shown (one line sums the rejoin up); false for anything else.
+  function rejoinAnswer(msg) {
+    const rejoin = state.rejoin;
+    const room = rejoin.pending[0];
+    if (msg.type === 'room' && (msg.event === 'joined' || msg.event === 'switched') && sameName(msg.room, room)) {
+      applyRoom(msg);
+      rejoin.pending.shift();
+      rejoin.done.push(msg.room);
+    } else if (msg.type === 'error' && msg.code === 'rate_limited') {
+      // Many rooms at once can outrun the server's flood control: ask again once it has refilled.
+      rejoin.timer = setTimeout(() => {
+        if (state.rejoin === rejoin) sendNextRejoin();
+      }, REJOIN_RETRY_MS);
+      return true;
+    } else if (msg.type === 'error') {
+      // Refused (private and no invitation any more, too many rooms, ...): say why and carry on.
+      rejoin.pending.shift();
+      dropRoom(room);
+      addLine('error', `Could not rejoin ${room}: ${msg.message}`);
+    } else {
+      return false;
+    }
+    if (rejoin.pending.length > 0) {
+      sendNextRejoin();
+    } else {
+      endRejoin();
+    }
+    return true;
+  }
+
+  function endRejoin() {
+    const rejoined = state.rejoin.done.filter((r) => !isGeneral(r));
+    state.rejoin = null;
+    if (rejoined.length > 0) addLine('system', `Rejoined ${rejoined.join(', ')}; talking in ${state.room}`);
+    ready();
+  }
+
+  // The connection went while rejoining: the rooms not rejoined yet stay on the list for the next attempt.
+  function abandonRejoin() {
+    const rejoin = state.rejoin;
+    if (!rejoin) return;
+    clearTimeout(rejoin.timer);
+    state.rejoin = null;
+    const goal = state.rooms.find((r) => sameName(r, rejoin.goal));
+    if (goal) state.room = goal;
+    renderRooms();
+  }
+
+  function renderRooms() {
+    ui.roomList.replaceChildren();
+    for (const room of state.rooms) {
+      const li = document.createElement('li');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'room';
+      button.dataset.room = room;
+      button.textContent = room;
+      if (sameName(room, state.room)) {
+        button.classList.add('current');
+        button.setAttribute('aria-current', 'true');
+        button.title = `Talking in ${room}`;
+      } else {
+        button.title = `Talk in ${room}`;
+        // The server answers with a room event (switched), which moves the mark.
+        button.addEventListener('click', () => {
+          if (state.joined && !state.rejoin) send({ type: 'join_room', room });
+        });
+      }
+      li.append(button);
+      ui.roomList.append(li);
+    }
   }
 
   function failed(msg) {
@@ -495,6 +642,10 @@
       addLine('error', 'Not connected: the message was not sent.');
       return;
     }
+    if (state.rejoin) {
+      addLine('error', 'Still rejoining your rooms: the message was not sent yet.');
+      return;
+    }
     let request;
     // As in the console client, '//text' sends '/text' as an ordinary message.
     const content = text.startsWith('//') ? text.slice(1) : text;
@@ -577,7 +728,7 @@
     pending: [], // offers waiting for the server's answer, oldest first
 
     offer(list) {
-      if (!state.joined) {
+      if (!state.joined || state.rejoin) {
         addLine('error', 'Not connected: files cannot be sent now.');
         return;
       }
@@ -623,6 +774,10 @@
         for (;;) {
           let reply;
           let status;
+          // The last chunk makes the share, which the server does only while we are in the chat and in the
+          // room the file was offered in (otherwise 410). The bytes go over HTTP, beside the WebSocket, so an
+          // upload goes on through a reconnect; its last chunk waits until the rooms are rejoined.
+          if (offset + chunk >= file.size && !(await whenReady())) throw new Error('you left the chat');
           try {
             const response = await fetch(`${msg.upload_path}&offset=${offset}`, { method: 'PUT', body: file.slice(offset, offset + chunk) });
             status = response.status;
@@ -721,7 +876,8 @@
   ui.searchForm.addEventListener('submit', (event) => {
     event.preventDefault();
     const query = ui.search.value.trim();
-    if (query && state.joined) send({ type: 'search', query });
+    // Not while rejoining: an error answer would be taken for a rejoin's.
+    if (query && state.joined && !state.rejoin) send({ type: 'search', query });
   });
 
   ui.connectForm.addEventListener('submit', (event) => {
