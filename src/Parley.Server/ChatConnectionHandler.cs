@@ -24,7 +24,17 @@ public sealed class ChatConnectionHandler(Hub hub, ServerOptions options, ChatPo
             return ChatPortGuard.RefuseAsync(connection, refusal!);
         }
 
-        var session = hub.Connect("tcp", connection.RemoteEndPoint?.ToString() ?? "unknown");
+        Session session;
+        try
+        {
+            session = hub.Connect("tcp", connection.RemoteEndPoint?.ToString() ?? "unknown");
+        }
+        catch
+        {
+            guard.Release(admitted);
+            throw;
+        }
+
         session.WebOrigin = links.OriginFor(connection.LocalEndPoint);
         session.OnAborted(static (session, connection) => ((ConnectionContext)connection!).Abort(new ConnectionAbortedException(session.CloseReason ?? "aborted")), connection);
         var writing = WriteLoopAsync(session, connection.Transport.Output, connection.Transport.Input);

@@ -24,7 +24,10 @@ public sealed class ServerOptions
     /// <summary>The token for /admin and /api/; null means one is generated at start-up and printed in the log.</summary>
     public string? AdminToken { get; set; }
 
-    /// <summary>Run socket I/O continuations inline instead of on the thread pool (lower latency per delivery).</summary>
+    /// <summary>
+    /// Kestrel's socket transport (the web port, and the chat ports with <c>--transport kestrel</c>): run socket I/O
+    /// continuations inline instead of on the thread pool (lower latency per delivery). The lean transport always does.
+    /// </summary>
     public bool InlineScheduling { get; set; } = true;
 
     /// <summary>"sqlite" (default: DATA/parley.db) or "memory" (nothing survives a restart; for tests and throwaway servers).</summary>
