@@ -285,4 +285,24 @@ public sealed class RejoinPageTests(BrowserFixture browser)
         await Expect(alice.Page.Locator("#uploads progress")).ToHaveCountAsync(0);
         await Expect(alice.Page.Locator("#messages > li.k-error")).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task The_send_button_names_the_room_a_public_message_goes_to()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var context = await browser.NewContextAsync();
+        var alice = await ChatPage.OpenAsync(context, server.WebUri);
+        await alice.JoinAsync("alice");
+        await Expect(alice.SendButton).ToHaveTextAsync("Send to everyone");
+        await Expect(alice.MessageBox).ToHaveAttributeAsync("placeholder", "Message everyone");
+
+        await alice.SendAsync("/join #dev");
+        await alice.ExpectRoomsAsync("#dev", "#general", "#dev");
+        await Expect(alice.SendButton).ToHaveTextAsync("Send to #dev");
+        await Expect(alice.MessageBox).ToHaveAttributeAsync("placeholder", "Message #dev");
+
+        await alice.RoomList.GetByRole(AriaRole.Button, new() { Name = "#general" }).ClickAsync();
+        await alice.ExpectRoomsAsync("#general", "#general", "#dev");
+        await Expect(alice.SendButton).ToHaveTextAsync("Send to everyone");
+    }
 }

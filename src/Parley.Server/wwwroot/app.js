@@ -387,6 +387,7 @@
   }
 
   function renderRooms() {
+    updateSendLabel();
     ui.roomList.replaceChildren();
     for (const room of state.rooms) {
       const li = document.createElement('li');
@@ -622,12 +623,17 @@
     } else if (ui.modePrivate.checked) {
       label = target ? `Send to ${target}` : 'Send privately';
     } else {
-      label = 'Send to everyone';
+      label = `Send to ${publicAudience()}`;
     }
     ui.send.textContent = label;
     ui.message.placeholder = ui.modePrivate.checked
       ? (target ? `Private message to ${target}` : 'Choose who to send to, then type')
-      : 'Message everyone';
+      : `Message ${publicAudience()}`;
+  }
+
+  // Who a public message reaches: everyone in #general, the room's members elsewhere.
+  function publicAudience() {
+    return !state.room || isGeneral(state.room) ? 'everyone' : state.room;
   }
 
   function setComposerEnabled(enabled) {
