@@ -47,7 +47,7 @@ internal static class ServeCommand
         var logDaily = new Option<bool>("--log-daily") { Description = "Rotate chat.log at the first line of each new day", DefaultValueFactory = _ => defaults.ChatLog.Daily };
         var logKeep = new Option<int>("--log-keep") { Description = "Rotated chat.log files to keep (chat.log.1 ... chat.log.N)", DefaultValueFactory = _ => defaults.ChatLog.Keep };
         var store = new Option<string>("--store") { Description = "Where messages, rooms and accounts live: sqlite (DATA/parley.db) or memory (forgotten at exit)", DefaultValueFactory = _ => defaults.Store };
-        var transport = new Option<string>("--transport") { Description = "Chat-port sockets: lean (Parley's own, least memory per connection) or kestrel (Kestrel's socket transport)", DefaultValueFactory = _ => defaults.Transport };
+        var transport = new Option<string>("--transport") { Description = "Chat-port sockets: kestrel (Kestrel's socket transport) or lean (Parley's own: least memory per idle connection, fastest fan-out; opt-in, see docs/operations.md)", DefaultValueFactory = _ => defaults.Transport };
         var maxRooms = new Option<int>("--max-rooms") { Description = "Rooms there may be at most (each keeps its last --history-replay messages in memory); admins may create more; 0: no limit", DefaultValueFactory = _ => defaults.Hub.MaxRooms };
         var maxRoomsPerUser = new Option<int>("--max-rooms-per-user") { Description = "Rooms one user may create (admins: no limit); 0: no limit", DefaultValueFactory = _ => defaults.Hub.MaxRoomsPerUser };
         var historyReplay = new Option<int>("--history-replay") { Description = "Messages of a room replayed on joining it (0: none)", DefaultValueFactory = _ => defaults.Hub.HistoryReplay };

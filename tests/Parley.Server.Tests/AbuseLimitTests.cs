@@ -90,11 +90,19 @@ public sealed class AbuseLimitTests
     [Fact]
     public async Task Complete_lines_keep_a_connection_alive_however_its_reads_are_split()
     {
-        await using var server = await TestServer.StartAsync(o => o.Hub.Abuse.PartialLineTimeout = TimeSpan.FromSeconds(1));
+        // The memory store and a 2 s timer: each round trip waits for its echo, and with SQLite that includes a
+        // commit, which on this machine's disk now and then takes about a second (a WAL checkpoint's fsync); with
+        // a 1 s timer the last partial line then outlived it before the test could finish it (2 runs in 12).
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.Hub.Abuse.PartialLineTimeout = TimeSpan.FromSeconds(2);
+            o.Store = "memory";
+        });
         await using var alice = await server.JoinTextAsync("alice");
 
-        // Every write ends mid-line, but each one also finishes the previous line: progress, not a stall.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(2.5);
+        // Every write ends mid-line, but each one also finishes the previous line: progress, not a stall. The
+        // connection lives more than twice the timer.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(4.5);
         await alice.SendRawAsync(Encoding.ASCII.GetBytes("m"));
         for (var i = 0; DateTime.UtcNow < deadline; i++)
         {
