@@ -37,6 +37,20 @@ public sealed class ConnectionAdmission
         }
     }
 
+    /// <summary>Connections from <paramref name="address"/> admitted and not yet released (0 for an exempt address).</summary>
+    public int OpenFrom(IPAddress address)
+    {
+        if (IsExempt(address, _options))
+        {
+            return 0;
+        }
+
+        lock (_gate)
+        {
+            return _byAddress.TryGetValue(Normalize(address), out var entry) ? entry.Open : 0;
+        }
+    }
+
     /// <summary>
     /// Admits a connection from <paramref name="address"/>, or says why not. Every admitted
     /// connection must be given back with <see cref="Release"/> when it ends.

@@ -34,11 +34,11 @@ public sealed class ServerOptions
     public string Store { get; set; } = "sqlite";
 
     /// <summary>
-    /// The chat ports' transport: "kestrel" (default: Kestrel's socket transport, as the web port uses) or "lean"
-    /// (Parley's own, which holds no buffers while a connection is idle; opt-in until a rare stall it may have is
-    /// settled). See docs/operations.md, *Chat-port transport*.
+    /// The chat ports' transport: "lean" (default: Parley's own, which holds no buffers while a connection is idle
+    /// and sends a flush with one system call) or "kestrel" (Kestrel's socket transport, as the web port uses).
+    /// See docs/operations.md, *Chat-port transport*.
     /// </summary>
-    public string Transport { get; set; } = "kestrel";
+    public string Transport { get; set; } = "lean";
 
     public HubOptions Hub { get; set; } = new();
 

@@ -1,5 +1,8 @@
+using System.Net;
 using System.Net.WebSockets;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Parley.Core;
 using Parley.Testing;
 
 namespace Parley.Server.Tests;
@@ -31,6 +34,10 @@ public sealed class AbuseLimitTests
 
         await second.DisposeAsync();
         await server.WaitForUsersAsync(1);
+
+        // The user leaves the hub before the connection's slot is given back (its write loop ends first).
+        var admission = server.Server.Services.GetRequiredService<ConnectionAdmission>();
+        await Eventually.TrueAsync(() => admission.OpenFrom(IPAddress.Loopback) == 1, LineClient.DefaultTimeout, "the second connection's slot given back");
         await using var again = await server.JoinTextAsync("again");
         await first.SendLineAsync("room for one more");
         await again.ExpectAsync("first: room for one more");

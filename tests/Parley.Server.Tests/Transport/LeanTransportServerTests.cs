@@ -7,9 +7,9 @@ namespace Parley.Server.Tests.Transport;
 public sealed class LeanTransportServerTests
 {
     [Fact]
-    public async Task The_chat_port_runs_on_the_lean_transport_when_asked_for()
+    public async Task The_chat_port_runs_on_the_lean_transport_by_default()
     {
-        await using var server = await TestServer.StartAsync(o => o.Transport = "lean");
+        await using var server = await TestServer.StartAsync();
 
         // Kestrel records the endpoint its listener reports; only the lean listener reports a LeanEndPoint
         // (Kestrel's socket transport would report a plain IPEndPoint for the same request).
@@ -19,9 +19,9 @@ public sealed class LeanTransportServerTests
     }
 
     [Fact]
-    public async Task Kestrels_transport_serves_the_chat_port_by_default()
+    public async Task Kestrels_transport_serves_the_chat_port_when_asked_for()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await TestServer.StartAsync(o => o.Transport = "kestrel");
         Assert.IsNotType<LeanEndPoint>(server.Server.ChatEndPoint);
         await ChatRoundTripAsync(server);
     }
