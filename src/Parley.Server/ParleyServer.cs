@@ -107,6 +107,8 @@ public sealed class ParleyServer : IAsyncDisposable
         var admission = new ConnectionAdmission(options.Hub.Abuse, clock);
         builder.Services.AddSingleton(admission);
         builder.Services.AddHostedService<HubShutdownService>();
+        builder.Services.AddSingleton<IdleMemoryTrimmer>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<IdleMemoryTrimmer>());
         ParleyWeb.AddServices(builder, options, chatLog, clock);
 
         var listeners = new Listeners();

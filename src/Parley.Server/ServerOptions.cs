@@ -42,6 +42,9 @@ public sealed class ServerOptions
 
     public HubOptions Hub { get; set; } = new();
 
+    /// <summary>When the memory of a burst goes back to the system; see <see cref="IdleMemoryTrimmer"/>.</summary>
+    public MemoryTrimOptions MemoryTrim { get; set; } = new();
+
     /// <summary>The web port's address as users reach it (e.g. behind a proxy), for file links; null: taken from each client's connection.</summary>
     public string? PublicUrl { get; set; }
 

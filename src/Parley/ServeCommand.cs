@@ -48,6 +48,7 @@ internal static class ServeCommand
         var logKeep = new Option<int>("--log-keep") { Description = "Rotated chat.log files to keep (chat.log.1 ... chat.log.N)", DefaultValueFactory = _ => defaults.ChatLog.Keep };
         var store = new Option<string>("--store") { Description = "Where messages, rooms and accounts live: sqlite (DATA/parley.db) or memory (forgotten at exit)", DefaultValueFactory = _ => defaults.Store };
         var transport = new Option<string>("--transport") { Description = "Chat-port sockets: lean (Parley's own: least memory per idle connection, fastest fan-out) or kestrel (Kestrel's socket transport); see docs/operations.md", DefaultValueFactory = _ => defaults.Transport };
+        var memoryTrim = new Option<int>("--memory-trim-mb") { Description = "Once the server is quiet, give memory back to the system if the heap grew by this many MiB (a burst of joins); 0: never", DefaultValueFactory = _ => (int)(defaults.MemoryTrim.GrowthBytes / (1024 * 1024)) };
         var maxRooms = new Option<int>("--max-rooms") { Description = "Rooms there may be at most (each keeps its last --history-replay messages in memory); admins may create more; 0: no limit", DefaultValueFactory = _ => defaults.Hub.MaxRooms };
         var maxRoomsPerUser = new Option<int>("--max-rooms-per-user") { Description = "Rooms one user may create (admins: no limit); 0: no limit", DefaultValueFactory = _ => defaults.Hub.MaxRoomsPerUser };
         var historyReplay = new Option<int>("--history-replay") { Description = "Messages of a room replayed on joining it (0: none)", DefaultValueFactory = _ => defaults.Hub.HistoryReplay };
@@ -62,7 +63,7 @@ internal static class ServeCommand
         {
             portArgument, port, host, webPort, data, maxClients, rateLimit, motd, logPrivate, loginTimeout, adminToken, approveJoins, maxFileSize, filesQuota, maxUploads, fileRetention, publicUrl,
             tls, tlsPort, tlsCert, tlsKey, allowedOrigins, trustedProxy, maxPerIp, newPerIp, limitLoopback, ipRate, floodStrikes, floodMute, lineTimeout, keepAlive,
-            logMaxMb, logDaily, logKeep, store, transport, maxRooms, maxRoomsPerUser, historyReplay, historyDays, historyMax, largeRoom, presenceInterval, requireAccounts, config,
+            logMaxMb, logDaily, logKeep, store, transport, memoryTrim, maxRooms, maxRoomsPerUser, historyReplay, historyDays, historyMax, largeRoom, presenceInterval, requireAccounts, config,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -89,6 +90,7 @@ internal static class ServeCommand
                     },
                     Store = settings.Get(store),
                     Transport = settings.Get(transport),
+                    MemoryTrim = new MemoryTrimOptions { GrowthBytes = settings.Get(memoryTrim) * 1024L * 1024 },
                     Hub = new HubOptions
                     {
                         MaxClients = settings.Get(maxClients),
@@ -252,6 +254,11 @@ internal static class ServeCommand
         if (options.Store is not ("sqlite" or "memory"))
         {
             throw new ArgumentException($"--store must be sqlite or memory, not '{options.Store}'");
+        }
+
+        if (options.MemoryTrim.GrowthBytes < 0)
+        {
+            throw new ArgumentException("--memory-trim-mb must be 0 (never) or more");
         }
 
         if (options.Transport is not ("lean" or "kestrel"))
