@@ -33,20 +33,27 @@ internal sealed class IdleMemoryTrimmer(ServerOptions options, TimeProvider time
             return;
         }
 
+        // The first sample is the baseline, taken at start: a burst can be over before the first tick.
+        Sample();
         using var timer = new PeriodicTimer(options.MemoryTrim.CheckEvery, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                var heap = GC.GetTotalMemory(forceFullCollection: false);
-                if (_policy.Sample(time.GetUtcNow().UtcTicks, GC.GetTotalAllocatedBytes(precise: false), heap))
-                {
-                    Trim(heap);
-                }
+                Sample();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    private void Sample()
+    {
+        var heap = GC.GetTotalMemory(forceFullCollection: false);
+        if (_policy.Sample(time.GetUtcNow().UtcTicks, GC.GetTotalAllocatedBytes(precise: false), heap))
+        {
+            Trim(heap);
         }
     }
 

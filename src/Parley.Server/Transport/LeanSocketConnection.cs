@@ -22,11 +22,11 @@ internal sealed partial class LeanSocketConnection : ConnectionContext, IDuplexP
     private ConnectionAbortedException? _abortReason;
     private int _shutdown;
 
-    public LeanSocketConnection(Socket socket, SocketSenderPool senders, int maxBufferedInput)
+    public LeanSocketConnection(Socket socket, SocketSenderPool senders, int maxBufferedInput, ReadinessLoop? readiness)
     {
         Socket = socket;
         _id = Interlocked.Increment(ref s_lastId);
-        _input = new SocketInput(this, maxBufferedInput);
+        _input = new SocketInput(this, maxBufferedInput, readiness);
         _output = new SocketOutput(this, senders);
         _transport = this;
 
@@ -116,6 +116,7 @@ internal sealed partial class LeanSocketConnection : ConnectionContext, IDuplexP
         }
 
         Socket.Dispose();
+        _input.OnSocketClosed();
         if (Volatile.Read(ref _closed) is { } closed)
         {
             // Not inline: whoever shut the socket may hold locks the callbacks want.

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Connections;
 namespace Parley.Server.Transport;
 
 /// <summary>Accepts connections for one bound chat port.</summary>
-internal sealed class LeanSocketListener(Socket listenSocket, EndPoint endPoint, int maxBufferedInput) : IConnectionListener
+internal sealed class LeanSocketListener(Socket listenSocket, EndPoint endPoint, int maxBufferedInput, ReadinessLoop? readiness) : IConnectionListener
 {
     private readonly SocketSenderPool _senders = new();
 
@@ -21,7 +21,10 @@ internal sealed class LeanSocketListener(Socket listenSocket, EndPoint endPoint,
 
                 // Chat lines are small and each is a whole message: send them now, not after an ACK.
                 socket.NoDelay = true;
-                return new LeanSocketConnection(socket, _senders, maxBufferedInput);
+
+                // Reads and most sends are tried at once and must never block (SocketInput, SocketSender).
+                socket.Blocking = false;
+                return new LeanSocketConnection(socket, _senders, maxBufferedInput, readiness);
             }
             catch (ObjectDisposedException)
             {

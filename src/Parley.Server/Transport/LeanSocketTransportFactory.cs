@@ -19,6 +19,12 @@ public sealed class LeanSocketTransportFactory : IConnectionListenerFactory, ICo
     // Unread input a connection may hold, as Kestrel's MaxRequestBufferSize: well above the longest line.
     private const int MaxBufferedInput = 1024 * 1024;
 
+    /// <summary>
+    /// Wait for idle connections with the shared epoll <see cref="ReadinessLoop"/> where there is one (the default),
+    /// or with a posted zero-byte receive per connection, as on other systems (for tests of that path).
+    /// </summary>
+    internal bool UseReadinessLoop { get; init; } = true;
+
     public bool CanBind(EndPoint endpoint) => endpoint is LeanEndPoint;
 
     public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
@@ -51,6 +57,6 @@ public sealed class LeanSocketTransportFactory : IConnectionListenerFactory, ICo
         }
 
         var bound = (IPEndPoint)socket.LocalEndPoint!;
-        return new ValueTask<IConnectionListener>(new LeanSocketListener(socket, new LeanEndPoint(bound.Address, bound.Port), MaxBufferedInput));
+        return new ValueTask<IConnectionListener>(new LeanSocketListener(socket, new LeanEndPoint(bound.Address, bound.Port), MaxBufferedInput, UseReadinessLoop ? ReadinessLoop.Shared : null));
     }
 }

@@ -9,22 +9,26 @@ namespace Parley.Server.Transport;
 
 /// <summary>
 /// A connection's input read straight from its socket, with no pipe in between. While the connection is
-/// idle it holds no buffer: a zero-byte receive waits for data, and a pooled buffer is taken only when
-/// there is something to read and given back as soon as the reader has consumed all of it.
+/// idle it holds no buffer: it waits for the socket to become readable (the shared <see cref="ReadinessLoop"/>,
+/// or a posted zero-byte receive where epoll is not available), then takes a pooled buffer, reads what is
+/// there without blocking, and gives the buffer back as soon as the reader has consumed all of it.
 /// </summary>
 /// <remarks>
 /// The received bytes are one array, <c>[_start, _end)</c>, handed to the reader as a single-segment
 /// sequence, so the reader's positions are plain indexes into it. A read that the reader stops waiting
-/// for (its token or <see cref="CancelPendingRead"/>) leaves the socket receive posted; the next read
-/// picks it up. Completions arrive on a thread-pool thread and resume the reader right there.
+/// for (its token or <see cref="CancelPendingRead"/>) leaves the wait for readability in place; the next read
+/// picks it up. Readiness arrives on a thread-pool thread and resumes the reader right there.
 /// </remarks>
-internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
+internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>, IThreadPoolWorkItem
 {
     private const int ReceiveSize = 4096;
 
     private readonly LeanSocketConnection _connection;
     private readonly int _maxBuffered;
     private readonly Lock _sync = new();
+    private readonly ReadinessLoop? _readiness;
+    private long _readinessKey = -1;
+    private bool _inEpollSet;
     private SocketReceiver? _receiver;
     private byte[]? _buffer;
     private int _start;
@@ -42,25 +46,39 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
     private SingleWaiter<ReadResult> _waiter;
     private CancellationTokenRegistration _cancellation;
 
-    public SocketInput(LeanSocketConnection connection, int maxBuffered)
+    /// <param name="readiness">The loop that says when the socket is readable; null: a posted zero-byte receive does.</param>
+    public SocketInput(LeanSocketConnection connection, int maxBuffered, ReadinessLoop? readiness)
     {
         _connection = connection;
         _maxBuffered = maxBuffered;
+        _readiness = readiness;
+    }
+
+    /// <summary>Whether a zero-byte receive is posted or was (for tests: with the readiness loop, never).</summary>
+    internal bool HasReceiver => _receiver is not null;
+
+    /// <summary>This input's key in the readiness loop; -1 before its first wait and after Dispose (for tests).</summary>
+    internal long ReadinessKey
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _readinessKey;
+            }
+        }
     }
 
     private enum Receive
     {
-        /// <summary>Nothing posted.</summary>
+        /// <summary>Not waiting, and nothing known about the socket.</summary>
         None,
 
-        /// <summary>A zero-byte receive is posted: waiting for the socket to become readable.</summary>
+        /// <summary>Waiting for the socket to become readable (armed in the readiness loop, or a zero-byte receive posted).</summary>
         WaitingForData,
 
-        /// <summary>The socket is readable; nothing posted yet.</summary>
+        /// <summary>The socket is readable (or has ended): the next step reads it.</summary>
         DataAvailable,
-
-        /// <summary>A receive into the buffer is posted; the buffer must not move until it completes.</summary>
-        Filling,
     }
 
     /// <summary>Whether a receive buffer is held (for tests: an idle connection should hold none).</summary>
@@ -173,14 +191,20 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
         }
     }
 
-    /// <summary>Called by the receiver when a posted receive finishes, on a thread-pool thread.</summary>
-    public void OnReceiveCompleted()
+    /// <summary>The socket became readable (or ended, or was closed): called on a thread-pool thread.</summary>
+    public void OnReadable()
     {
         Action<object?>? continuation = null;
         object? state = null;
         lock (_sync)
         {
-            Finish();
+            if (_receive != Receive.WaitingForData)
+            {
+                // A wake for a wait that is already over (the close wake-up, or a receive that completed first).
+                return;
+            }
+
+            Finished();
             ReadResult result = default;
             Exception? error = null;
             while (_waiter.IsWaiting && !TryPeekResult(out result, out error) && Advance())
@@ -196,7 +220,21 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
         continuation?.Invoke(state);
     }
 
-    /// <summary>Called once the socket is closed: gives back the buffer and the receiver once nothing is posted.</summary>
+    void IThreadPoolWorkItem.Execute() => OnReadable();
+
+    /// <summary>
+    /// The socket was just closed: a reader waiting on the readiness loop is told (a posted zero-byte receive
+    /// fails by itself). Queued, since whoever closed the socket may hold locks the reader's continuation wants.
+    /// </summary>
+    public void OnSocketClosed()
+    {
+        if (_readiness is not null)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+    }
+
+    /// <summary>Called once the socket is closed: gives back the buffer, the slot and the receiver once nothing is posted.</summary>
     public void Dispose()
     {
         lock (_sync)
@@ -204,6 +242,12 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
             _disposed = true;
             _completed = true;
             _holding = false;
+            if (_readinessKey >= 0)
+            {
+                _readiness!.Unregister(_readinessKey);
+                _readinessKey = -1;
+            }
+
             ReleaseIfDisposed();
         }
     }
@@ -273,7 +317,7 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
     private void ReleaseIfDisposed()
     {
         ReleaseBufferIfIdle();
-        if (_disposed && _receive is Receive.None or Receive.DataAvailable && _receiver is not null)
+        if (_disposed && _receive != Receive.WaitingForData && _receiver is not null)
         {
             _receiver.Dispose();
             _receiver = null;
@@ -352,16 +396,14 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
         return true;
     }
 
-    // Moves the receive one step on; false when the next step is the socket's (something is posted).
+    // Moves the receive one step on; false when the next step is the socket's (waiting for it to be readable).
     private bool Advance()
     {
         switch (_receive)
         {
             case Receive.None:
-                _receiver ??= new SocketReceiver(this);
-                _receiver.SetBuffer(Memory<byte>.Empty);
                 _receive = Receive.WaitingForData;
-                return Post();
+                return _readiness is not null ? !Arm() : PostZeroByteReceive();
             case Receive.DataAvailable when !_holding:
                 if (!MakeRoom())
                 {
@@ -369,20 +411,39 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
                     return true;
                 }
 
-                _receiver!.SetBuffer(_buffer, _end, _buffer!.Length - _end);
-                _receive = Receive.Filling;
-                return Post();
+                ReceiveNow();
+                return true;
             default:
                 return false;
         }
     }
 
-    // Posts the receive; true when it completed at once (and has been accounted for).
-    private bool Post()
+    // Asks the readiness loop for one wake-up; false when the socket is already closed (then the read ends).
+    private bool Arm()
     {
+        if (_readinessKey < 0)
+        {
+            _readinessKey = _readiness!.Register(this);
+        }
+
+        if (_readiness!.Arm(_readinessKey, _connection.Socket, ref _inEpollSet))
+        {
+            return true;
+        }
+
+        _receive = Receive.None;
+        _error = _connection.ClosedError(SocketError.OperationAborted);
+        return false;
+    }
+
+    // Where epoll is not available: a zero-byte receive waits for data; true when it completed at once.
+    private bool PostZeroByteReceive()
+    {
+        _receiver ??= new SocketReceiver(this);
+        _receiver.SetBuffer(Memory<byte>.Empty);
         try
         {
-            if (_connection.Socket.ReceiveAsync(_receiver!))
+            if (_connection.Socket.ReceiveAsync(_receiver))
             {
                 return false;
             }
@@ -394,29 +455,57 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
             return true;
         }
 
-        Finish();
+        Finished();
         return true;
     }
 
-    // Accounts for the receive that just completed.
-    private void Finish()
+    // The wait for readability is over: the socket can be read (a failed zero-byte receive ends the input).
+    private void Finished()
     {
-        var receiver = _receiver!;
-        var filling = _receive == Receive.Filling;
+        _receive = Receive.DataAvailable;
+        if (_readiness is null && _receiver!.SocketError != SocketError.Success)
+        {
+            _receive = Receive.None;
+            _error = _connection.ClosedError(_receiver.SocketError);
+        }
+
+        if (_completed)
+        {
+            ReleaseIfDisposed();
+        }
+    }
+
+    // Reads what the socket has into the buffer, without blocking (the socket is non-blocking).
+    private void ReceiveNow()
+    {
         _receive = Receive.None;
-        if (receiver.SocketError != SocketError.Success)
+        int received;
+        SocketError error;
+        try
         {
-            _error = _connection.ClosedError(receiver.SocketError);
+            received = _connection.Socket.Receive(_buffer.AsSpan(_end), SocketFlags.None, out error);
         }
-        else if (!filling)
+        catch (ObjectDisposedException)
         {
-            _receive = Receive.DataAvailable;
+            _error = _connection.ClosedError(SocketError.OperationAborted);
+            return;
         }
-        else if (receiver.BytesTransferred == 0)
+
+        if (error == SocketError.WouldBlock)
         {
-            // Our own Shutdown makes the socket read as ended before Dispose fails the receive: that is
-            // the abort (or the end of writing), not the peer's FIN, so the reader gets its reason, as
-            // from Kestrel's transport.
+            // Readable a moment ago but not now (another wake got there first): wait again, without a buffer.
+            ReleaseBufferIfIdle();
+            return;
+        }
+
+        if (error != SocketError.Success)
+        {
+            _error = _connection.ClosedError(error);
+        }
+        else if (received == 0)
+        {
+            // Our own Shutdown makes the socket read as ended before it is disposed: that is the abort (or the
+            // end of writing), not the peer's FIN, so the reader gets its reason, as from Kestrel's transport.
             if (_connection.IsShutDown)
             {
                 _error = _connection.ClosedError(SocketError.OperationAborted);
@@ -428,7 +517,12 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
         }
         else
         {
-            _end += receiver.BytesTransferred;
+            _end += received;
+            if (_end == _buffer!.Length)
+            {
+                // Filled the buffer: there may be more, so the next step reads again rather than waiting.
+                _receive = Receive.DataAvailable;
+            }
         }
 
         if (_completed)
@@ -478,7 +572,7 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>
 
     private void ReleaseBufferIfIdle()
     {
-        if (_buffer is null || _holding || _receive == Receive.Filling || (!_completed && _start != _end))
+        if (_buffer is null || _holding || (!_completed && _start != _end))
         {
             return;
         }

@@ -2,8 +2,11 @@ using System.Net.Sockets;
 
 namespace Parley.Server.Transport;
 
-/// <summary>The one receive a connection keeps posted; its completions go straight to the connection's input.</summary>
+/// <summary>
+/// Where epoll is not available (see <see cref="ReadinessLoop"/>): the zero-byte receive an idle connection keeps
+/// posted to learn that it became readable; its completions go straight to the connection's input.
+/// </summary>
 internal sealed class SocketReceiver(SocketInput input) : SocketAsyncEventArgs(unsafeSuppressExecutionContextFlow: true)
 {
-    protected override void OnCompleted(SocketAsyncEventArgs e) => input.OnReceiveCompleted();
+    protected override void OnCompleted(SocketAsyncEventArgs e) => input.OnReadable();
 }

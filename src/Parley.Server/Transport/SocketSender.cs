@@ -21,16 +21,52 @@ internal sealed class SocketSender() : SocketAsyncEventArgs(unsafeSuppressExecut
     /// Sends every byte of <paramref name="filled"/> (when there is more than one buffer) and then the first
     /// <paramref name="lastLength"/> bytes of <paramref name="last"/>; the result is the socket's error code.
     /// </summary>
+    /// <remarks>
+    /// The send is tried at once, without blocking (the socket is non-blocking): most flushes fit in the socket's
+    /// buffer, and a socket that never has to wait never gets .NET's per-socket async state, which would then stay
+    /// with the idle connection. Only what does not fit waits for room, as an asynchronous send.
+    /// </remarks>
     public ValueTask<SocketError> SendAsync(Socket socket, List<ArraySegment<byte>>? filled, byte[] last, int lastLength)
     {
-        if (filled is null or { Count: 0 })
+        var single = filled is null or { Count: 0 };
+        if (!single)
         {
-            SetBuffer(last, 0, lastLength);
+            _segments.AddRange(filled!);
+            _segments.Add(new ArraySegment<byte>(last, 0, lastLength));
+        }
+
+        int sent;
+        SocketError error;
+        try
+        {
+            sent = single ? socket.Send(last.AsSpan(0, lastLength), SocketFlags.None, out error) : socket.Send(_segments, SocketFlags.None, out error);
+        }
+        catch (ObjectDisposedException)
+        {
+            return new ValueTask<SocketError>(SocketError.OperationAborted);
+        }
+
+        if (error is not (SocketError.Success or SocketError.WouldBlock))
+        {
+            return new ValueTask<SocketError>(error);
+        }
+
+        if (single)
+        {
+            if (sent == lastLength)
+            {
+                return new ValueTask<SocketError>(SocketError.Success);
+            }
+
+            SetBuffer(last, sent, lastLength - sent);
         }
         else
         {
-            _segments.AddRange(filled);
-            _segments.Add(new ArraySegment<byte>(last, 0, lastLength));
+            if (!SkipSent(sent))
+            {
+                return new ValueTask<SocketError>(SocketError.Success);
+            }
+
             BufferList = _segments;
         }
 
@@ -57,12 +93,34 @@ internal sealed class SocketSender() : SocketAsyncEventArgs(unsafeSuppressExecut
         if (BufferList is not null)
         {
             BufferList = null;
-            _segments.Clear();
         }
         else
         {
             SetBuffer(null, 0, 0);
         }
+
+        _segments.Clear();
+    }
+
+    // Drops the first `sent` bytes from the segments; false when nothing is left to send.
+    private bool SkipSent(int sent)
+    {
+        var whole = 0;
+        while (whole < _segments.Count && sent >= _segments[whole].Count)
+        {
+            sent -= _segments[whole].Count;
+            whole++;
+        }
+
+        _segments.RemoveRange(0, whole);
+        if (_segments.Count == 0)
+        {
+            return false;
+        }
+
+        var first = _segments[0];
+        _segments[0] = new ArraySegment<byte>(first.Array!, first.Offset + sent, first.Count - sent);
+        return true;
     }
 
     protected override void OnCompleted(SocketAsyncEventArgs e)

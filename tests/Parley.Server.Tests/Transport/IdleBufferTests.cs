@@ -8,10 +8,12 @@ namespace Parley.Server.Tests.Transport;
 /// </summary>
 public sealed class IdleBufferTests
 {
-    [Fact]
-    public async Task The_input_gives_its_buffer_back_once_everything_is_consumed_and_waits_without_one()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_input_gives_its_buffer_back_once_everything_is_consumed_and_waits_without_one(bool readinessLoop)
     {
-        await using var pair = await LeanPair.ConnectAsync();
+        await using var pair = await LeanPair.ConnectAsync(readinessLoop: readinessLoop);
         Assert.False(pair.Input.HoldsBuffer, "a new connection holds a receive buffer");
 
         await pair.SendAsync("hello\npartial"u8.ToArray());
@@ -38,10 +40,12 @@ public sealed class IdleBufferTests
         Assert.False(pair.Input.HoldsBuffer);
     }
 
-    [Fact]
-    public async Task The_output_holds_a_buffer_only_between_a_write_and_its_flush()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_output_holds_a_buffer_only_between_a_write_and_its_flush(bool readinessLoop)
     {
-        await using var pair = await LeanPair.ConnectAsync();
+        await using var pair = await LeanPair.ConnectAsync(readinessLoop: readinessLoop);
         Assert.False(pair.Output.HoldsBuffer, "a new connection holds a send buffer");
 
         pair.Output.Write("hello\n"u8);

@@ -33,9 +33,10 @@ internal sealed class LeanPair : IAsyncDisposable
     public Socket Peer { get; }
 
     /// <param name="configurePeer">Runs before connecting, e.g. to shrink the peer's receive window.</param>
-    public static async Task<LeanPair> ConnectAsync(Action<Socket>? configurePeer = null)
+    /// <param name="readinessLoop">Wait for input with the epoll loop (the default) or with a posted zero-byte receive.</param>
+    public static async Task<LeanPair> ConnectAsync(Action<Socket>? configurePeer = null, bool readinessLoop = true)
     {
-        var listener = await new LeanSocketTransportFactory().BindAsync(new LeanEndPoint(IPAddress.Loopback, 0));
+        var listener = await new LeanSocketTransportFactory { UseReadinessLoop = readinessLoop }.BindAsync(new LeanEndPoint(IPAddress.Loopback, 0));
         var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {

@@ -8,10 +8,12 @@ namespace Parley.Server.Tests.Transport;
 /// </summary>
 public sealed class SocketInputCancellationTests
 {
-    [Fact]
-    public async Task A_read_cancelled_by_its_token_throws_and_the_next_read_gets_the_data_sent_after()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_read_cancelled_by_its_token_throws_and_the_next_read_gets_the_data_sent_after(bool readinessLoop)
     {
-        await using var pair = await LeanPair.ConnectAsync();
+        await using var pair = await LeanPair.ConnectAsync(readinessLoop: readinessLoop);
         using var cts = new CancellationTokenSource();
         var reading = pair.Input.ReadAsync(cts.Token).AsTask();
         Assert.False(reading.IsCompleted, "a read completed with nothing sent");
@@ -23,12 +25,14 @@ public sealed class SocketInputCancellationTests
         Assert.Equal(["after the cancel"], await SocketInputTests.ReadLinesAsync(pair.Input, 1).WaitAsync(LeanPair.Timeout));
     }
 
-    [Fact]
-    public async Task Cancelling_the_token_again_and_again_loses_nothing()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Cancelling_the_token_again_and_again_loses_nothing(bool readinessLoop)
     {
         // The chat loop reads with a fresh timeout token while a line is unfinished: many abandoned
         // waits, interleaved with bytes arriving, must still add up to the exact stream.
-        await using var pair = await LeanPair.ConnectAsync();
+        await using var pair = await LeanPair.ConnectAsync(readinessLoop: readinessLoop);
         var received = new StringBuilder();
         for (var i = 0; i < 20; i++)
         {
@@ -53,10 +57,12 @@ public sealed class SocketInputCancellationTests
         Assert.Equal(string.Concat(Enumerable.Range(0, 20).Select(i => $"{i},")), received.ToString());
     }
 
-    [Fact]
-    public async Task CancelPendingRead_wakes_a_waiting_read_or_the_next_one_and_data_flows_after()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task CancelPendingRead_wakes_a_waiting_read_or_the_next_one_and_data_flows_after(bool readinessLoop)
     {
-        await using var pair = await LeanPair.ConnectAsync();
+        await using var pair = await LeanPair.ConnectAsync(readinessLoop: readinessLoop);
 
         var waiting = pair.Input.ReadAsync().AsTask();
         Assert.False(waiting.IsCompleted, "a read completed with nothing sent");
@@ -84,10 +90,12 @@ public sealed class SocketInputCancellationTests
         Assert.Equal(["still here"], await SocketInputTests.ReadLinesAsync(pair.Input, 1).WaitAsync(LeanPair.Timeout));
     }
 
-    [Fact]
-    public async Task Reading_again_before_advancing_the_last_result_is_refused_as_a_pipe_refuses_it()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Reading_again_before_advancing_the_last_result_is_refused_as_a_pipe_refuses_it(bool readinessLoop)
     {
-        await using var pair = await LeanPair.ConnectAsync();
+        await using var pair = await LeanPair.ConnectAsync(readinessLoop: readinessLoop);
         await pair.SendAsync("line\n"u8.ToArray());
         var first = await SocketInputTests.ReadAtLeastAsync(pair.Input, 5);
 

@@ -9,10 +9,12 @@ namespace Parley.Server.Tests.Transport;
 /// <summary>How a connection's input ends: the peer's FIN, our abort, the peer's reset, or too much unread input.</summary>
 public sealed class SocketInputEndTests
 {
-    [Fact]
-    public async Task Data_then_the_peers_FIN_is_read_whole_and_then_completes()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Data_then_the_peers_FIN_is_read_whole_and_then_completes(bool readinessLoop)
     {
-        await using var pair = await LeanPair.ConnectAsync();
+        await using var pair = await LeanPair.ConnectAsync(readinessLoop: readinessLoop);
         await pair.SendAsync("last words\nno newline"u8.ToArray());
         pair.Peer.Shutdown(SocketShutdown.Send);
 
@@ -33,10 +35,12 @@ public sealed class SocketInputEndTests
         Assert.Equal("bye\n"u8.ToArray(), await receiving);
     }
 
-    [Fact]
-    public async Task Abort_ends_a_waiting_read_with_ConnectionAbortedException_and_closes_the_peer()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Abort_ends_a_waiting_read_with_ConnectionAbortedException_and_closes_the_peer(bool readinessLoop)
     {
-        await using var pair = await LeanPair.ConnectAsync();
+        await using var pair = await LeanPair.ConnectAsync(readinessLoop: readinessLoop);
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var registration = pair.Connection.ConnectionClosed.Register(() => closed.TrySetResult());
         var reading = pair.Input.ReadAsync().AsTask();
@@ -50,19 +54,23 @@ public sealed class SocketInputEndTests
         Assert.Empty(await pair.ReceiveToEndAsync());
     }
 
-    [Fact]
-    public async Task Abort_with_no_read_waiting_fails_the_next_read()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Abort_with_no_read_waiting_fails_the_next_read(bool readinessLoop)
     {
-        await using var pair = await LeanPair.ConnectAsync();
+        await using var pair = await LeanPair.ConnectAsync(readinessLoop: readinessLoop);
         pair.Connection.Abort(new ConnectionAbortedException("test abort"));
         await Assert.ThrowsAsync<ConnectionAbortedException>(() => pair.Input.ReadAsync().AsTask().WaitAsync(LeanPair.Timeout));
         Assert.True(pair.Connection.ConnectionClosed.IsCancellationRequested);
     }
 
-    [Fact]
-    public async Task A_reset_by_the_peer_ends_the_read_and_never_hangs()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_reset_by_the_peer_ends_the_read_and_never_hangs(bool readinessLoop)
     {
-        await using var pair = await LeanPair.ConnectAsync();
+        await using var pair = await LeanPair.ConnectAsync(readinessLoop: readinessLoop);
         var reading = pair.Input.ReadAsync().AsTask();
 
         // Linger 0: close sends RST instead of FIN.
@@ -80,10 +88,12 @@ public sealed class SocketInputEndTests
         }
     }
 
-    [Fact]
-    public async Task Unread_input_over_the_cap_fails_the_read_instead_of_growing()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Unread_input_over_the_cap_fails_the_read_instead_of_growing(bool readinessLoop)
     {
-        await using var pair = await LeanPair.ConnectAsync();
+        await using var pair = await LeanPair.ConnectAsync(readinessLoop: readinessLoop);
         const long Cap = 1024 * 1024;
 
         // The peer offers 3 MiB and the reader never consumes a byte; its sends stall once the kernel

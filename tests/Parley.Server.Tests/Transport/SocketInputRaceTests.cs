@@ -10,10 +10,12 @@ public sealed class SocketInputRaceTests
 {
     private const int Rounds = 200;
 
-    [Fact]
-    public async Task Token_cancels_racing_arrivals_lose_no_bytes()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Token_cancels_racing_arrivals_lose_no_bytes(bool readinessLoop)
     {
-        await using var pair = await LeanPair.ConnectAsync();
+        await using var pair = await LeanPair.ConnectAsync(readinessLoop: readinessLoop);
         var received = new StringBuilder();
         for (var i = 0; i < Rounds; i++)
         {
@@ -36,10 +38,12 @@ public sealed class SocketInputRaceTests
         await ReadRestAsync(pair, received);
     }
 
-    [Fact]
-    public async Task CancelPendingRead_racing_arrivals_loses_no_bytes()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task CancelPendingRead_racing_arrivals_loses_no_bytes(bool readinessLoop)
     {
-        await using var pair = await LeanPair.ConnectAsync();
+        await using var pair = await LeanPair.ConnectAsync(readinessLoop: readinessLoop);
         var received = new StringBuilder();
         for (var i = 0; i < Rounds; i++)
         {

@@ -7,10 +7,12 @@ namespace Parley.Server.Tests.Transport;
 /// <summary>Reading the lean transport's input the way the chat read loop does: frame, consume part, ask for more.</summary>
 public sealed class SocketInputTests
 {
-    [Fact]
-    public async Task Lines_written_in_tiny_pieces_arrive_complete_and_in_order()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Lines_written_in_tiny_pieces_arrive_complete_and_in_order(bool readinessLoop)
     {
-        await using var pair = await LeanPair.ConnectAsync();
+        await using var pair = await LeanPair.ConnectAsync(readinessLoop: readinessLoop);
         var lines = Enumerable.Range(0, 300).Select(i => $"line {i} " + new string((char)('a' + (i % 26)), i % 97)).ToList();
         var stream = Encoding.UTF8.GetBytes(string.Concat(lines.Select(l => l + "\n")));
 
@@ -31,10 +33,12 @@ public sealed class SocketInputTests
         Assert.Equal(lines, read);
     }
 
-    [Fact]
-    public async Task A_line_longer_than_the_first_buffer_grows_it_and_arrives_whole()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_line_longer_than_the_first_buffer_grows_it_and_arrives_whole(bool readinessLoop)
     {
-        await using var pair = await LeanPair.ConnectAsync();
+        await using var pair = await LeanPair.ConnectAsync(readinessLoop: readinessLoop);
 
         // The input starts with a 4 KiB buffer; a 50,000-byte line needs it to slide and grow several times.
         var longLine = string.Concat(Enumerable.Range(0, 10_000).Select(i => (char)('a' + (i % 26)) + "0123"));
@@ -52,10 +56,12 @@ public sealed class SocketInputTests
         Assert.Equal(["short", longLine, "after"], read);
     }
 
-    [Fact]
-    public async Task Bytes_the_reader_examined_but_left_are_handed_out_again_with_the_new_ones()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Bytes_the_reader_examined_but_left_are_handed_out_again_with_the_new_ones(bool readinessLoop)
     {
-        await using var pair = await LeanPair.ConnectAsync();
+        await using var pair = await LeanPair.ConnectAsync(readinessLoop: readinessLoop);
         await pair.SendAsync("abc"u8.ToArray());
         var first = await ReadAtLeastAsync(pair.Input, 3);
         Assert.Equal("abc", Encoding.ASCII.GetString(first.Buffer));
