@@ -69,7 +69,101 @@ public sealed class SendQueueStorageTests
         {
         }
 
-        Assert.Equal(8, queue.Capacity);
+        Assert.Equal(0, queue.Capacity);
+    }
+
+    [Fact]
+    public void A_lone_frame_needs_no_array_and_a_second_one_rents_one_until_drained()
+    {
+        var queue = new SendQueue(maxCount: 10);
+        Assert.Equal(0, queue.Capacity);
+        Assert.True(queue.TryWrite(Frame(1)));
+        Assert.Equal(0, queue.Capacity);
+        Assert.True(queue.TryWrite(Frame(2)));
+        Assert.True(queue.Capacity >= 2);
+
+        Assert.True(queue.TryRead(out var first));
+        Assert.Equal("n1", ((ServerNoticeEvent)first.Event).Message);
+        Assert.True(queue.Capacity >= 2);
+        Assert.True(queue.TryRead(out var second));
+        Assert.Equal("n2", ((ServerNoticeEvent)second.Event).Message);
+        Assert.Equal(0, queue.Capacity);
+        Assert.False(queue.TryRead(out _));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void The_bound_holds_however_the_frames_are_stored(int maxCount)
+    {
+        var queue = new SendQueue(maxCount);
+        for (var round = 0; round < 3; round++)
+        {
+            for (var i = 0; i < maxCount; i++)
+            {
+                Assert.True(queue.TryWrite(Frame(i)));
+            }
+
+            Assert.False(queue.TryWrite(Frame(maxCount)));
+            var into = new OutboundFrame[maxCount + 1];
+            Assert.Equal(maxCount, queue.TryReadMany(into));
+            for (var i = 0; i < maxCount; i++)
+            {
+                Assert.Equal($"n{i}", ((ServerNoticeEvent)into[i].Event).Message);
+            }
+
+            Assert.Equal(0, queue.Capacity);
+        }
+    }
+
+    [Fact]
+    public void No_frame_is_lost_or_reordered_as_the_storage_goes_from_none_to_an_array_to_a_bigger_one_and_back()
+    {
+        var queue = new SendQueue(maxCount: 100);
+        var next = 0;
+        var expected = 0;
+        var into = new OutboundFrame[7];
+
+        // Bursts of every size up to past two doublings, read back one at a time or in batches, partly or fully.
+        for (var burst = 1; burst <= 40; burst++)
+        {
+            for (var i = 0; i < burst; i++)
+            {
+                Assert.True(queue.TryWrite(Frame(next++)));
+            }
+
+            var keep = burst % 3;
+            while (queue.Count > keep)
+            {
+                if (burst % 2 == 0)
+                {
+                    Assert.True(queue.TryRead(out var frame));
+                    Assert.Equal($"n{expected++}", ((ServerNoticeEvent)frame.Event).Message);
+                }
+                else
+                {
+                    var n = queue.TryReadMany(into.AsSpan(0, Math.Min(into.Length, queue.Count - keep)));
+                    for (var i = 0; i < n; i++)
+                    {
+                        Assert.Equal($"n{expected++}", ((ServerNoticeEvent)into[i].Event).Message);
+                    }
+                }
+            }
+
+            if (keep == 0)
+            {
+                Assert.Equal(0, queue.Capacity);
+            }
+        }
+
+        while (queue.TryRead(out var frame))
+        {
+            Assert.Equal($"n{expected++}", ((ServerNoticeEvent)frame.Event).Message);
+        }
+
+        Assert.Equal(next, expected);
+        Assert.Equal(0, queue.Capacity);
     }
 
     [Fact]
