@@ -683,7 +683,7 @@ public sealed partial class Hub
         _chatLog.Write(now, "*** " + message);
         AnnouncePresenceLocked(_general, new SystemEvent("joined", username, message, now));
         _general.Members.Add(session);
-        session.Rooms.Add(_general);
+        session.AddRoom(_general);
         session.CurrentRoom = _general;
 
         // Inside the lock, so the welcome is the first thing the new member sees, and its history before any live message.

@@ -8,7 +8,7 @@ namespace Parley.Core;
 /// the transport's write loop drains <see cref="Outbound"/>. When the bounded queue is full the
 /// session is aborted rather than allowed to slow anyone else down.
 /// </summary>
-public sealed class Session
+public sealed partial class Session
 {
     private static long s_nextId;
 
@@ -87,10 +87,7 @@ public sealed class Session
 
     internal ITimer? LoginTimer { get; set; }
 
-    // Rooms and account: changed only under the hub's lock. Most sessions are in one room; a list's default
-    // first growth (four slots) would cost every idle connection 24 bytes more.
-    internal List<Room> Rooms { get; } = new(1);
-
+    // The current room and account: changed only under the hub's lock (the rooms joined: Session.Rooms.cs).
     internal Room? CurrentRoom { get; set; }
 
     internal Account? Account { get; set; }
