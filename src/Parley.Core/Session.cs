@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Net;
 using System.Threading.Channels;
 using Parley.Protocol;
 
@@ -13,6 +15,9 @@ public sealed partial class Session
     private static long s_nextId;
 
     private readonly SendQueue _queue;
+    // The peer's address: a string, or an EndPoint that RemoteAddress formats each time it is asked for. Idle
+    // connections are many and few are ever asked, and their transport holds the EndPoint anyway.
+    private readonly object _remote;
     private readonly CancellationTokenSource _aborted = new();
     private readonly long _maxQueuedBytes;
     private long _queuedBytes;
@@ -32,11 +37,13 @@ public sealed partial class Session
     {
     }
 
-    internal Session(string transport, string remoteAddress, DateTimeOffset connectedAt, int maxQueuedFrames, long maxQueuedBytes, FlowControl? flow, TimeProvider time, long highWaterBytes = long.MaxValue)
+    /// <param name="remote">The peer's address: a string, or an <see cref="EndPoint"/> to format when asked.</param>
+    internal Session(string transport, object remote, DateTimeOffset connectedAt, int maxQueuedFrames, long maxQueuedBytes, FlowControl? flow, TimeProvider time, long highWaterBytes = long.MaxValue)
     {
+        Debug.Assert(remote is string or EndPoint, "The remote address is a string or an EndPoint.");
         Id = Interlocked.Increment(ref s_nextId);
         Transport = transport;
-        RemoteAddress = remoteAddress;
+        _remote = remote;
         ConnectedAt = connectedAt;
         _maxQueuedBytes = maxQueuedBytes;
         _flow = flow;
@@ -51,7 +58,7 @@ public sealed partial class Session
 
     public string Transport { get; }
 
-    public string RemoteAddress { get; }
+    public string RemoteAddress => _remote as string ?? _remote.ToString()!;
 
     public DateTimeOffset ConnectedAt { get; }
 

@@ -27,7 +27,7 @@ public sealed class ChatConnectionHandler(Hub hub, ServerOptions options, ChatPo
         Session session;
         try
         {
-            session = hub.Connect("tcp", connection.RemoteEndPoint?.ToString() ?? "unknown");
+            session = hub.Connect("tcp", connection.RemoteEndPoint);
         }
         catch
         {
