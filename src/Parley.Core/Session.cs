@@ -18,7 +18,9 @@ public sealed partial class Session
     // The peer's address: a string, or an EndPoint that RemoteAddress formats each time it is asked for. Idle
     // connections are many and few are ever asked, and their transport holds the EndPoint anyway.
     private readonly object _remote;
-    private readonly CancellationTokenSource _aborted = new();
+    // Made only when someone asks for Aborted (a WebSocket session does; an idle TCP session never does).
+    private CancellationTokenSource? _aborted;
+    private int _abortRequested;
     private readonly long _maxQueuedBytes;
     private long _queuedBytes;
     private long _messagesSent;
@@ -84,7 +86,28 @@ public sealed partial class Session
     public ChannelReader<OutboundFrame> Outbound => _queue;
 
     /// <summary>Cancelled when the session must end now, without draining its queue.</summary>
-    public CancellationToken Aborted => _aborted.Token;
+    public CancellationToken Aborted
+    {
+        get
+        {
+            if (IsAborted)
+            {
+                return new CancellationToken(canceled: true);
+            }
+
+            var aborted = Volatile.Read(ref _aborted) ?? Interlocked.CompareExchange(ref _aborted, new CancellationTokenSource(), null) ?? _aborted!;
+            if (IsAborted)
+            {
+                // Aborted while the source was being made: Abort may have missed it.
+                _ = aborted.CancelAsync();
+            }
+
+            return aborted.Token;
+        }
+    }
+
+    /// <summary>True once <see cref="Abort"/> was called; <see cref="Aborted"/> without the cost of a token source.</summary>
+    public bool IsAborted => Volatile.Read(ref _abortRequested) != 0;
 
     internal TokenBucket? RateLimiter { get; set; }
 
@@ -218,11 +241,19 @@ public sealed partial class Session
     {
         Interlocked.CompareExchange(ref _closeReason, reason, null);
         _completed = true;
+
+        // Before the queue wakes its reader, so that the write loop sees the abort and writes no more.
+        Interlocked.Exchange(ref _abortRequested, 1);
         _queue.Complete();
         ReleasePressure();
+
         // Abort is called under the hub's lock (a full queue during a broadcast); the transport's
         // reaction (aborting the connection) must not run there, so it runs on the pool.
-        _ = _aborted.CancelAsync();
+        if (Volatile.Read(ref _aborted) is { } aborted)
+        {
+            _ = aborted.CancelAsync();
+        }
+
         if (Volatile.Read(ref _onAbort) is { } onAbort)
         {
             ThreadPool.UnsafeQueueUserWorkItem(static session => session._onAbort!(session, session._onAbortState), this, preferLocal: false);
@@ -238,7 +269,7 @@ public sealed partial class Session
     {
         _onAbortState = state;
         Volatile.Write(ref _onAbort, handler);
-        if (_aborted.IsCancellationRequested)
+        if (IsAborted)
         {
             handler(this, state);
         }

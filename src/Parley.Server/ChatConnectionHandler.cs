@@ -238,18 +238,20 @@ public sealed class ChatConnectionHandler(Hub hub, ServerOptions options, ChatPo
         var queue = session.Outbound;
         try
         {
-            // Abort completes the queue too, which ends this wait; frames left behind are dropped.
-            while (await queue.WaitToReadAsync().ConfigureAwait(false) && !session.Aborted.IsCancellationRequested)
+            // Abort completes the queue too, which ends this wait; frames left behind are dropped. The flushes take
+            // no token: an abort also cuts the connection (OnAborted), which ends a flush that waits on a peer not
+            // reading, and asking for session.Aborted would cost every idle session a CancellationTokenSource.
+            while (await queue.WaitToReadAsync().ConfigureAwait(false) && !session.IsAborted)
             {
-                while (WriteQueued(session, output) > 0)
+                while (!session.IsAborted && WriteQueued(session, output) > 0)
                 {
-                    if (output.UnflushedBytes >= FlushThreshold && (await output.FlushAsync(session.Aborted).ConfigureAwait(false)).IsCompleted)
+                    if (output.UnflushedBytes >= FlushThreshold && (await output.FlushAsync().ConfigureAwait(false)).IsCompleted)
                     {
                         return;
                     }
                 }
 
-                if ((await output.FlushAsync(session.Aborted).ConfigureAwait(false)).IsCompleted)
+                if (session.IsAborted || (await output.FlushAsync().ConfigureAwait(false)).IsCompleted)
                 {
                     return;
                 }
