@@ -91,6 +91,41 @@ public sealed class SendQueueStorageTests
         Assert.False(queue.TryRead(out _));
     }
 
+    [Fact]
+    public void Writing_and_draining_allocates_nothing_whether_a_wake_carries_one_frame_or_a_burst()
+    {
+        var queue = new SendQueue(maxCount: 100);
+        var frames = Enumerable.Range(0, 5).Select(Frame).ToArray();
+        var into = new OutboundFrame[8];
+
+        void Round(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                queue.TryWrite(frames[i]);
+            }
+
+            queue.TryReadMany(into);
+        }
+
+        for (var warm = 0; warm < 100; warm++)
+        {
+            Round(1);
+            Round(5);
+        }
+
+        // A lone frame needs no array; a burst's array comes back from the pool it was returned to.
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var round = 0; round < 1000; round++)
+        {
+            Round(1);
+            Round(5);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, queue.Capacity);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
