@@ -18,6 +18,7 @@ public sealed partial class Session
     // The peer's address: a string, or an EndPoint that RemoteAddress formats each time it is asked for. Idle
     // connections are many and few are ever asked, and their transport holds the EndPoint anyway.
     private readonly object _remote;
+    private readonly long _connectedAtUtcTicks;
     // Made only when someone asks for Aborted (a WebSocket session does; an idle TCP session never does).
     private CancellationTokenSource? _aborted;
     private int _abortRequested;
@@ -46,12 +47,11 @@ public sealed partial class Session
         Id = Interlocked.Increment(ref s_nextId);
         Transport = transport;
         _remote = remote;
-        ConnectedAt = connectedAt;
+        _connectedAtUtcTicks = connectedAt.UtcTicks;
         _maxQueuedBytes = maxQueuedBytes;
         _flow = flow;
         _time = time;
         HighWater = highWaterBytes;
-        LowWater = highWaterBytes / 2;
         _lastProgress = time.GetTimestamp();
         _queue = new SendQueue(maxQueuedFrames);
     }
@@ -62,7 +62,8 @@ public sealed partial class Session
 
     public string RemoteAddress => _remote as string ?? _remote.ToString()!;
 
-    public DateTimeOffset ConnectedAt { get; }
+    // Kept as ticks, in UTC (as the hub's clock gives it): a DateTimeOffset would cost every session 8 bytes more.
+    public DateTimeOffset ConnectedAt => new(_connectedAtUtcTicks, TimeSpan.Zero);
 
     /// <summary>Set by the transport once it knows (TCP sniffs the first byte; WebSocket is always JSON).</summary>
     public ProtocolKind Protocol { get; set; }
@@ -221,7 +222,7 @@ public sealed partial class Session
 
     internal long HighWater { get; }
 
-    internal long LowWater { get; }
+    internal long LowWater => HighWater / 2;
 
     // Read without the lock only as a hint; FlowControl re-checks under its lock.
     internal PressureState Pressure { get => (PressureState)Volatile.Read(ref _pressure); set => Volatile.Write(ref _pressure, (int)value); }
