@@ -6,9 +6,10 @@ namespace Parley.Core;
 
 /// <summary>
 /// A session's outgoing frames: many writers (the hub), one reader (the transport's write loop).
-/// Bounded by count, and unlike a bounded Channel it holds no storage while empty: a lone frame (most wakes
-/// carry one) sits in a field, and two or more in an array rented from the pool and given back once drained.
-/// Idle connections are many, so each then holds no array at all, whatever bursts it has seen.
+/// Bounded by count, and unlike a bounded Channel it holds no storage while idle: a lone frame (most wakes
+/// carry one) sits in a field, and two or more in an array rented from the pool. The array is given back when
+/// the reader finds the queue empty and waits, not at every drain: a reader kept busy by a fan-out keeps its
+/// array from one batch to the next instead of renting one per wake, and an idle connection (many) holds none.
 /// </summary>
 /// <remarks>
 /// The reader's wait is the queue itself (an <see cref="IValueTaskSource{TResult}"/> over a <see cref="SingleWaiter{T}"/>),
@@ -67,7 +68,7 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource
         }
     }
 
-    /// <summary>Array slots currently held (for tests: a drained queue must hold none).</summary>
+    /// <summary>Array slots currently held (for tests: a queue whose reader waits on it empty must hold none).</summary>
     internal int Capacity
     {
         get
@@ -217,13 +218,6 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource
         }
 
         _head = 0;
-        if (_items is not null)
-        {
-            // Every slot was cleared as it was read, so the pool gets a clean array.
-            Pool.Return(_items);
-            _items = null;
-        }
-
         if (_writingDone)
         {
             _completion?.TrySetResult();
@@ -240,6 +234,7 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource
                 return new ValueTask<bool>(true);
             }
 
+            ReturnStorageLocked();
             if (_writingDone)
             {
                 return new ValueTask<bool>(false);
@@ -317,6 +312,17 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource
         if (wake)
         {
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+    }
+
+    // The queue is empty and its reader is about to wait (or is done): it may stay idle for long.
+    private void ReturnStorageLocked()
+    {
+        if (_items is not null)
+        {
+            // Every slot was cleared as it was read, so the pool gets a clean array.
+            Pool.Return(_items);
+            _items = null;
         }
     }
 

@@ -56,7 +56,7 @@ public sealed class SendQueueStorageTests
     }
 
     [Fact]
-    public void A_drained_queue_gives_its_storage_back()
+    public async Task A_drained_queue_gives_its_storage_back_when_its_reader_waits()
     {
         var queue = new SendQueue(maxCount: 20_000);
         for (var i = 0; i < 10_000; i++)
@@ -69,11 +69,19 @@ public sealed class SendQueueStorageTests
         {
         }
 
+        // A reader that drained the queue may find more at once (a fan-out): it keeps the array until it waits.
+        Assert.True(queue.Capacity >= 10_000);
+        var waiting = queue.WaitToReadAsync().AsTask();
+        Assert.False(waiting.IsCompleted);
+        Assert.Equal(0, queue.Capacity);
+
+        queue.Complete();
+        Assert.False(await waiting.WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.Equal(0, queue.Capacity);
     }
 
     [Fact]
-    public void A_lone_frame_needs_no_array_and_a_second_one_rents_one_until_drained()
+    public async Task A_lone_frame_needs_no_array_and_a_second_one_rents_one_until_the_reader_waits()
     {
         var queue = new SendQueue(maxCount: 10);
         Assert.Equal(0, queue.Capacity);
@@ -87,8 +95,15 @@ public sealed class SendQueueStorageTests
         Assert.True(queue.Capacity >= 2);
         Assert.True(queue.TryRead(out var second));
         Assert.Equal("n2", ((ServerNoticeEvent)second.Event).Message);
-        Assert.Equal(0, queue.Capacity);
         Assert.False(queue.TryRead(out _));
+
+        var waiting = queue.WaitToReadAsync().AsTask();
+        Assert.Equal(0, queue.Capacity);
+        Assert.True(queue.TryWrite(Frame(3)));
+        Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(0, queue.Capacity);
+        Assert.True(queue.TryRead(out var third));
+        Assert.Equal("n3", ((ServerNoticeEvent)third.Event).Message);
     }
 
     [Fact]
@@ -98,13 +113,16 @@ public sealed class SendQueueStorageTests
         var frames = Enumerable.Range(0, 5).Select(Frame).ToArray();
         var into = new OutboundFrame[8];
 
+        // Each round the reader waits on the empty queue (giving any array back), is woken, and drains.
         void Round(int count)
         {
+            var waiting = queue.WaitToReadAsync();
             for (var i = 0; i < count; i++)
             {
                 queue.TryWrite(frames[i]);
             }
 
+            Assert.True(waiting.IsCompleted && waiting.Result);
             queue.TryReadMany(into);
         }
 
@@ -123,22 +141,25 @@ public sealed class SendQueueStorageTests
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.Equal(0, queue.Capacity);
     }
 
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
-    public void The_bound_holds_however_the_frames_are_stored(int maxCount)
+    public async Task The_bound_holds_however_the_frames_are_stored(int maxCount)
     {
         var queue = new SendQueue(maxCount);
         for (var round = 0; round < 3; round++)
         {
+            var waiting = queue.WaitToReadAsync().AsTask();
+            Assert.Equal(0, queue.Capacity);
             for (var i = 0; i < maxCount; i++)
             {
                 Assert.True(queue.TryWrite(Frame(i)));
             }
+
+            Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(5)));
 
             Assert.False(queue.TryWrite(Frame(maxCount)));
             var into = new OutboundFrame[maxCount + 1];
@@ -147,13 +168,11 @@ public sealed class SendQueueStorageTests
             {
                 Assert.Equal($"n{i}", ((ServerNoticeEvent)into[i].Event).Message);
             }
-
-            Assert.Equal(0, queue.Capacity);
         }
     }
 
     [Fact]
-    public void No_frame_is_lost_or_reordered_as_the_storage_goes_from_none_to_an_array_to_a_bigger_one_and_back()
+    public async Task No_frame_is_lost_or_reordered_as_the_storage_goes_from_none_to_an_array_to_a_bigger_one_and_back()
     {
         var queue = new SendQueue(maxCount: 100);
         var next = 0;
@@ -188,7 +207,11 @@ public sealed class SendQueueStorageTests
 
             if (keep == 0)
             {
+                // The reader waits on the empty queue: the storage goes back, and the next frame wakes it.
+                var waiting = queue.WaitToReadAsync().AsTask();
                 Assert.Equal(0, queue.Capacity);
+                Assert.True(queue.TryWrite(Frame(next++)));
+                Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(5)));
             }
         }
 
@@ -198,6 +221,8 @@ public sealed class SendQueueStorageTests
         }
 
         Assert.Equal(next, expected);
+        queue.Complete();
+        Assert.False(await queue.WaitToReadAsync());
         Assert.Equal(0, queue.Capacity);
     }
 
