@@ -124,7 +124,7 @@ public sealed partial class Hub
 
             AnnouncePresenceLocked(room, new SystemEvent("joined", session.Username!, $"{session.Username} joined {room.Name}", now) { Room = room.Name });
             room.Members.Add(session);
-            session.Rooms.Add(room);
+            session.AddRoom(room);
             session.CurrentRoom = room;
             var message = created is null ? $"You joined {room.Name}" : $"You created {room.Name}{(makePrivate ? " (private)" : string.Empty)}; you are its operator";
             session.Send(Frame(RoomChange("joined", room, message)));
@@ -142,7 +142,7 @@ public sealed partial class Hub
         var now = Time.GetUtcNow();
         lock (_gate)
         {
-            var room = name is null ? CurrentRoom(session) : session.Rooms.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase));
+            var room = name is null ? CurrentRoom(session) : session.FindRoom(name);
             if (room is null)
             {
                 SendError(session, ErrorCodes.NotInRoom, $"You are not in {TextSanitizer.Clean(name!)}");
@@ -343,10 +343,10 @@ public sealed partial class Hub
     private void RemoveMemberLocked(Session session, Room room, SystemEvent notice)
     {
         room.Members.Remove(session);
-        session.Rooms.Remove(room);
+        session.RemoveRoom(room);
         if (session.CurrentRoom == room)
         {
-            session.CurrentRoom = session.Rooms.LastOrDefault() ?? _general;
+            session.CurrentRoom = session.LastJoinedRoom ?? _general;
         }
 
         // A kick is always told one by one: it is rare, and members should know who did it.
@@ -366,12 +366,12 @@ public sealed partial class Hub
 
     private void LeaveAllRoomsLocked(Session session)
     {
-        foreach (var room in session.Rooms)
+        for (var i = 0; i < session.RoomCount; i++)
         {
-            room.Members.Remove(session);
+            session.RoomAt(i).Members.Remove(session);
         }
 
-        session.Rooms.Clear();
+        session.ClearRooms();
     }
 
     private void Submit(OutgoingMessage message)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Parley.Protocol;
 using Parley.Protocol.Events;
@@ -133,9 +134,16 @@ public sealed partial class Hub
     /// Registers a new connection. Always returns a session for the transport to run; when the server
     /// is full or stopping, that session already holds its refusal and is closed.
     /// </summary>
-    public Session Connect(string transport, string remoteAddress, ProtocolKind protocol = ProtocolKind.Text)
+    public Session Connect(string transport, string remoteAddress, ProtocolKind protocol = ProtocolKind.Text) =>
+        Connect(transport, (object)remoteAddress, protocol);
+
+    /// <summary>A session whose address is formatted from <paramref name="remote"/> only when asked for; "unknown" when null.</summary>
+    public Session Connect(string transport, EndPoint? remote, ProtocolKind protocol = ProtocolKind.Text) =>
+        Connect(transport, remote ?? (object)"unknown", protocol);
+
+    private Session Connect(string transport, object remote, ProtocolKind protocol)
     {
-        var session = new Session(transport, remoteAddress, Time.GetUtcNow(), Options.SendQueueFrames, Options.SendQueueBytes, Flow, Time, Options.SendQueueHighWater)
+        var session = new Session(transport, remote, Time.GetUtcNow(), Options.SendQueueFrames, Options.SendQueueBytes, Flow, Time, Options.SendQueueHighWater)
         {
             Protocol = protocol,
         };
@@ -158,14 +166,14 @@ public sealed partial class Hub
 
         if (refusal is not null)
         {
-            _logger.LogWarning("Refused {Remote} over {Transport}: {Reason}", remoteAddress, transport, refusal);
+            _logger.LogWarning("Refused {Remote} over {Transport}: {Reason}", session.RemoteAddress, transport, refusal);
             session.Send(Frame(new ErrorEvent(ErrorCodes.ServerFull, refusal)));
             session.Close(refusal);
             return session;
         }
 
         session.LoginTimer = Time.CreateTimer(static state => ((LoginTimeoutState)state!).Fire(), new LoginTimeoutState(this, session), Options.LoginTimeout, Timeout.InfiniteTimeSpan);
-        _logger.LogInformation("Connection #{Id} from {Remote} over {Transport}", session.Id, remoteAddress, transport);
+        _logger.LogInformation("Connection #{Id} from {Remote} over {Transport}", session.Id, session.RemoteAddress, transport);
         return session;
     }
 
@@ -683,7 +691,7 @@ public sealed partial class Hub
         _chatLog.Write(now, "*** " + message);
         AnnouncePresenceLocked(_general, new SystemEvent("joined", username, message, now));
         _general.Members.Add(session);
-        session.Rooms.Add(_general);
+        session.AddRoom(_general);
         session.CurrentRoom = _general;
 
         // Inside the lock, so the welcome is the first thing the new member sees, and its history before any live message.

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Threading.Channels;
 using System.Threading.Tasks.Sources;
 
@@ -5,8 +6,10 @@ namespace Parley.Core;
 
 /// <summary>
 /// A session's outgoing frames: many writers (the hub), one reader (the transport's write loop).
-/// Bounded by count, and unlike a bounded Channel it gives its storage back once drained, so a
-/// burst (a join storm, a paste) does not leave every idle connection holding a large array.
+/// Bounded by count, and unlike a bounded Channel it holds no storage while idle: a lone frame (most wakes
+/// carry one) sits in a field, and two or more in an array rented from the pool. The array is given back when
+/// the reader finds the queue empty and waits, not at every drain: a reader kept busy by a fan-out keeps its
+/// array from one batch to the next instead of renting one per wake, and an idle connection (many) holds none.
 /// </summary>
 /// <remarks>
 /// The reader's wait is the queue itself (an <see cref="IValueTaskSource{TResult}"/> over a <see cref="SingleWaiter{T}"/>),
@@ -15,13 +18,16 @@ namespace Parley.Core;
 /// </remarks>
 internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource<bool>, IThreadPoolWorkItem
 {
+    // The first array a second queued frame rents; the pool may hand out a larger one.
     private const int SmallCapacity = 8;
 
     private readonly Lock _gate = new();
     private readonly int _maxCount;
     // Made only if someone asks for Completion (the server's write loop does not): idle sessions are many.
     private TaskCompletionSource? _completion;
-    private OutboundFrame?[] _items = new OutboundFrame?[SmallCapacity];
+    // While no array is rented, the queue holds at most one frame, here. With an array, this is null.
+    private OutboundFrame? _single;
+    private OutboundFrame?[]? _items;
     private int _head;
     private int _count;
     private bool _writingDone;
@@ -62,17 +68,19 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource
         }
     }
 
-    /// <summary>Slots currently allocated (for tests: storage must shrink back after a burst).</summary>
+    /// <summary>Array slots currently held (for tests: a queue whose reader waits on it empty must hold none).</summary>
     internal int Capacity
     {
         get
         {
             lock (_gate)
             {
-                return _items.Length;
+                return _items?.Length ?? 0;
             }
         }
     }
+
+    private static ArrayPool<OutboundFrame?> Pool => ArrayPool<OutboundFrame?>.Shared;
 
     /// <summary>Adds a frame; false when the queue is full or no longer accepts frames.</summary>
     public bool TryWrite(OutboundFrame frame)
@@ -85,12 +93,28 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource
                 return false;
             }
 
-            if (_count == _items.Length)
+            if (_items is not null)
             {
-                Grow();
+                if (_count == _items.Length)
+                {
+                    Grow();
+                }
+
+                _items[(_head + _count) % _items.Length] = frame;
+            }
+            else if (_count == 0)
+            {
+                _single = frame;
+            }
+            else
+            {
+                _items = Pool.Rent(SmallCapacity);
+                _items[0] = _single;
+                _items[1] = frame;
+                _single = null;
+                _head = 0;
             }
 
-            _items[(_head + _count) % _items.Length] = frame;
             _count++;
             wake = WakeLocked(true);
         }
@@ -138,9 +162,18 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource
                 return false;
             }
 
-            item = _items[_head]!;
-            _items[_head] = null;
-            _head = (_head + 1) % _items.Length;
+            if (_items is null)
+            {
+                item = _single!;
+                _single = null;
+            }
+            else
+            {
+                item = _items[_head]!;
+                _items[_head] = null;
+                _head = (_head + 1) % _items.Length;
+            }
+
             _count--;
             AfterTakeLocked();
             return true;
@@ -153,11 +186,22 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource
         lock (_gate)
         {
             var n = Math.Min(_count, into.Length);
-            for (var i = 0; i < n; i++)
+            if (_items is null)
             {
-                into[i] = _items[_head]!;
-                _items[_head] = null;
-                _head = (_head + 1) % _items.Length;
+                if (n == 1)
+                {
+                    into[0] = _single!;
+                    _single = null;
+                }
+            }
+            else
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    into[i] = _items[_head]!;
+                    _items[_head] = null;
+                    _head = (_head + 1) % _items.Length;
+                }
             }
 
             _count -= n;
@@ -174,11 +218,6 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource
         }
 
         _head = 0;
-        if (_items.Length > SmallCapacity)
-        {
-            _items = new OutboundFrame?[SmallCapacity];
-        }
-
         if (_writingDone)
         {
             _completion?.TrySetResult();
@@ -195,6 +234,7 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource
                 return new ValueTask<bool>(true);
             }
 
+            ReturnStorageLocked();
             if (_writingDone)
             {
                 return new ValueTask<bool>(false);
@@ -275,14 +315,29 @@ internal sealed class SendQueue : ChannelReader<OutboundFrame>, IValueTaskSource
         }
     }
 
+    // The queue is empty and its reader is about to wait (or is done): it may stay idle for long.
+    private void ReturnStorageLocked()
+    {
+        if (_items is not null)
+        {
+            // Every slot was cleared as it was read, so the pool gets a clean array.
+            Pool.Return(_items);
+            _items = null;
+        }
+    }
+
     private void Grow()
     {
-        var bigger = new OutboundFrame?[Math.Min(_items.Length * 2, Math.Max(_maxCount, SmallCapacity))];
+        var items = _items!;
+        var bigger = Pool.Rent(Math.Min(items.Length * 2, Math.Max(_maxCount, SmallCapacity)));
         for (var i = 0; i < _count; i++)
         {
-            bigger[i] = _items[(_head + i) % _items.Length];
+            bigger[i] = items[(_head + i) % items.Length];
         }
 
+        // Cleared so that the pool does not keep these frames alive.
+        Array.Clear(items);
+        Pool.Return(items);
         _items = bigger;
         _head = 0;
     }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Net;
 using System.Threading.Channels;
 using Parley.Protocol;
 
@@ -8,12 +10,18 @@ namespace Parley.Core;
 /// the transport's write loop drains <see cref="Outbound"/>. When the bounded queue is full the
 /// session is aborted rather than allowed to slow anyone else down.
 /// </summary>
-public sealed class Session
+public sealed partial class Session
 {
     private static long s_nextId;
 
     private readonly SendQueue _queue;
-    private readonly CancellationTokenSource _aborted = new();
+    // The peer's address: a string, or an EndPoint that RemoteAddress formats each time it is asked for. Idle
+    // connections are many and few are ever asked, and their transport holds the EndPoint anyway.
+    private readonly object _remote;
+    private readonly long _connectedAtUtcTicks;
+    // Made only when someone asks for Aborted (a WebSocket session does; an idle TCP session never does).
+    private CancellationTokenSource? _aborted;
+    private int _abortRequested;
     private readonly long _maxQueuedBytes;
     private long _queuedBytes;
     private long _messagesSent;
@@ -32,17 +40,18 @@ public sealed class Session
     {
     }
 
-    internal Session(string transport, string remoteAddress, DateTimeOffset connectedAt, int maxQueuedFrames, long maxQueuedBytes, FlowControl? flow, TimeProvider time, long highWaterBytes = long.MaxValue)
+    /// <param name="remote">The peer's address: a string, or an <see cref="EndPoint"/> to format when asked.</param>
+    internal Session(string transport, object remote, DateTimeOffset connectedAt, int maxQueuedFrames, long maxQueuedBytes, FlowControl? flow, TimeProvider time, long highWaterBytes = long.MaxValue)
     {
+        Debug.Assert(remote is string or EndPoint, "The remote address is a string or an EndPoint.");
         Id = Interlocked.Increment(ref s_nextId);
         Transport = transport;
-        RemoteAddress = remoteAddress;
-        ConnectedAt = connectedAt;
+        _remote = remote;
+        _connectedAtUtcTicks = connectedAt.UtcTicks;
         _maxQueuedBytes = maxQueuedBytes;
         _flow = flow;
         _time = time;
         HighWater = highWaterBytes;
-        LowWater = highWaterBytes / 2;
         _lastProgress = time.GetTimestamp();
         _queue = new SendQueue(maxQueuedFrames);
     }
@@ -51,9 +60,10 @@ public sealed class Session
 
     public string Transport { get; }
 
-    public string RemoteAddress { get; }
+    public string RemoteAddress => _remote as string ?? _remote.ToString()!;
 
-    public DateTimeOffset ConnectedAt { get; }
+    // Kept as ticks, in UTC (as the hub's clock gives it): a DateTimeOffset would cost every session 8 bytes more.
+    public DateTimeOffset ConnectedAt => new(_connectedAtUtcTicks, TimeSpan.Zero);
 
     /// <summary>Set by the transport once it knows (TCP sniffs the first byte; WebSocket is always JSON).</summary>
     public ProtocolKind Protocol { get; set; }
@@ -77,7 +87,28 @@ public sealed class Session
     public ChannelReader<OutboundFrame> Outbound => _queue;
 
     /// <summary>Cancelled when the session must end now, without draining its queue.</summary>
-    public CancellationToken Aborted => _aborted.Token;
+    public CancellationToken Aborted
+    {
+        get
+        {
+            if (IsAborted)
+            {
+                return new CancellationToken(canceled: true);
+            }
+
+            var aborted = Volatile.Read(ref _aborted) ?? Interlocked.CompareExchange(ref _aborted, new CancellationTokenSource(), null) ?? _aborted!;
+            if (IsAborted)
+            {
+                // Aborted while the source was being made: Abort may have missed it.
+                _ = aborted.CancelAsync();
+            }
+
+            return aborted.Token;
+        }
+    }
+
+    /// <summary>True once <see cref="Abort"/> was called; <see cref="Aborted"/> without the cost of a token source.</summary>
+    public bool IsAborted => Volatile.Read(ref _abortRequested) != 0;
 
     internal TokenBucket? RateLimiter { get; set; }
 
@@ -87,10 +118,7 @@ public sealed class Session
 
     internal ITimer? LoginTimer { get; set; }
 
-    // Rooms and account: changed only under the hub's lock. Most sessions are in one room; a list's default
-    // first growth (four slots) would cost every idle connection 24 bytes more.
-    internal List<Room> Rooms { get; } = new(1);
-
+    // The current room and account: changed only under the hub's lock (the rooms joined: Session.Rooms.cs).
     internal Room? CurrentRoom { get; set; }
 
     internal Account? Account { get; set; }
@@ -194,7 +222,7 @@ public sealed class Session
 
     internal long HighWater { get; }
 
-    internal long LowWater { get; }
+    internal long LowWater => HighWater / 2;
 
     // Read without the lock only as a hint; FlowControl re-checks under its lock.
     internal PressureState Pressure { get => (PressureState)Volatile.Read(ref _pressure); set => Volatile.Write(ref _pressure, (int)value); }
@@ -214,11 +242,19 @@ public sealed class Session
     {
         Interlocked.CompareExchange(ref _closeReason, reason, null);
         _completed = true;
+
+        // Before the queue wakes its reader, so that the write loop sees the abort and writes no more.
+        Interlocked.Exchange(ref _abortRequested, 1);
         _queue.Complete();
         ReleasePressure();
+
         // Abort is called under the hub's lock (a full queue during a broadcast); the transport's
         // reaction (aborting the connection) must not run there, so it runs on the pool.
-        _ = _aborted.CancelAsync();
+        if (Volatile.Read(ref _aborted) is { } aborted)
+        {
+            _ = aborted.CancelAsync();
+        }
+
         if (Volatile.Read(ref _onAbort) is { } onAbort)
         {
             ThreadPool.UnsafeQueueUserWorkItem(static session => session._onAbort!(session, session._onAbortState), this, preferLocal: false);
@@ -234,7 +270,7 @@ public sealed class Session
     {
         _onAbortState = state;
         Volatile.Write(ref _onAbort, handler);
-        if (_aborted.IsCancellationRequested)
+        if (IsAborted)
         {
             handler(this, state);
         }

@@ -27,7 +27,7 @@ public sealed class ChatConnectionHandler(Hub hub, ServerOptions options, ChatPo
         Session session;
         try
         {
-            session = hub.Connect("tcp", connection.RemoteEndPoint?.ToString() ?? "unknown");
+            session = hub.Connect("tcp", connection.RemoteEndPoint);
         }
         catch
         {
@@ -75,7 +75,10 @@ public sealed class ChatConnectionHandler(Hub hub, ServerOptions options, ChatPo
 
                 var completeLines = false;
 
+                // The read's parts that are needed after the awaits below, rather than the whole ReadResult: the
+                // state machine, which every idle connection holds, then has no room for one.
                 var buffer = result.Buffer;
+                var readCompleted = result.IsCompleted;
                 if (!sniffed && !buffer.IsEmpty)
                 {
                     session.Protocol = buffer.FirstSpan[0] == (byte)'{' ? ProtocolKind.Json : ProtocolKind.Text;
@@ -113,7 +116,7 @@ public sealed class ChatConnectionHandler(Hub hub, ServerOptions options, ChatPo
                 }
 
                 partialSince = buffer.IsEmpty && !framer.IsDiscarding ? 0 : (completeLines || partialSince == 0 ? System.Diagnostics.Stopwatch.GetTimestamp() : partialSince);
-                if (result.IsCompleted)
+                if (readCompleted)
                 {
                     // A last line without its newline (e.g. `printf name | nc`) still counts.
                     if (!buffer.IsEmpty && !framer.IsDiscarding && !session.IsClosed && buffer.Length <= framer.MaxLineBytes)
@@ -235,21 +238,22 @@ public sealed class ChatConnectionHandler(Hub hub, ServerOptions options, ChatPo
 
     private async Task WriteLoopAsync(Session session, PipeWriter output, PipeReader input)
     {
-        var queue = session.Outbound;
         try
         {
-            // Abort completes the queue too, which ends this wait; frames left behind are dropped.
-            while (await queue.WaitToReadAsync().ConfigureAwait(false) && !session.Aborted.IsCancellationRequested)
+            // Abort completes the queue too, which ends this wait; frames left behind are dropped. The flushes take
+            // no token: an abort also cuts the connection (OnAborted), which ends a flush that waits on a peer not
+            // reading, and asking for session.Aborted would cost every idle session a CancellationTokenSource.
+            while (await session.Outbound.WaitToReadAsync().ConfigureAwait(false) && !session.IsAborted)
             {
-                while (WriteQueued(session, output) > 0)
+                while (!session.IsAborted && WriteQueued(session, output) > 0)
                 {
-                    if (output.UnflushedBytes >= FlushThreshold && (await output.FlushAsync(session.Aborted).ConfigureAwait(false)).IsCompleted)
+                    if (output.UnflushedBytes >= FlushThreshold && (await output.FlushAsync().ConfigureAwait(false)).IsCompleted)
                     {
                         return;
                     }
                 }
 
-                if ((await output.FlushAsync(session.Aborted).ConfigureAwait(false)).IsCompleted)
+                if (session.IsAborted || (await output.FlushAsync().ConfigureAwait(false)).IsCompleted)
                 {
                     return;
                 }

@@ -159,6 +159,26 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task An_abort_cancels_the_token_asked_for_before_it_and_every_one_asked_for_after_and_runs_the_handler()
+    {
+        var h = new HubHarness();
+        var early = h.JoinText("early");
+        var late = h.JoinText("late");
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handled = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = early.Aborted.Register(() => cancelled.TrySetResult());
+        early.OnAborted(static (session, state) => ((TaskCompletionSource<string?>)state!).TrySetResult(session.CloseReason), handled);
+        Assert.False(early.IsAborted);
+
+        early.Abort("kicked");
+        late.Abort("kicked");
+        await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal("kicked", await handled.Task.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.True(early.IsAborted && early.Aborted.IsCancellationRequested);
+        Assert.True(late.IsAborted && late.Aborted.IsCancellationRequested);
+    }
+
+    [Fact]
     public async Task Shutdown_with_nobody_connected_completes_at_once_and_later_connections_are_refused()
     {
         var h = new HubHarness();

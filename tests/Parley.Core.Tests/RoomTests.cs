@@ -55,6 +55,38 @@ public sealed class RoomTests
     }
 
     [Fact]
+    public void Parting_returns_to_the_room_joined_last_among_those_still_joined_and_names_match_in_any_case()
+    {
+        var h = new HubHarness();
+        var alice = h.JoinText("alice");
+        var bob = h.JoinText("bob");
+        h.Line(alice, "/join #a");
+        h.Line(alice, "/join #b");
+        h.Line(alice, "/join #c");
+        h.Line(bob, "/join #a");
+        HubHarness.DrainAll(alice, bob);
+
+        h.Line(alice, "/part #B");
+        Assert.Equal("*** You left #b; now talking in #c", Outbox.Text(alice)[0]);
+        h.Line(alice, "/part");
+        Assert.Equal("*** You left #c; now talking in #a", Outbox.Text(alice)[0]);
+        h.Line(alice, "/join #general");
+        Assert.Equal("*** Now talking in #general", Outbox.Text(alice)[0]);
+        h.Line(alice, "/part #a");
+        Assert.Equal("*** You left #a; now talking in #general", Outbox.Text(alice)[0]);
+        Assert.Equal(["[14:30:25] #a *** alice left #a"], Outbox.Text(bob));
+        h.Line(alice, "/part #a");
+        Assert.Equal([ErrorCodes.NotInRoom], Outbox.ErrorCodes(alice));
+
+        // In one room again, then in two: joining and parting still tell who is where.
+        h.Line(alice, "/join #a");
+        Assert.Equal("*** You joined #a", Outbox.Text(alice)[0]);
+        Assert.Equal(["[14:30:25] #a *** alice joined #a"], Outbox.Text(bob));
+        h.Line(alice, "/join #a");
+        Assert.Equal("*** Now talking in #a", Outbox.Text(alice)[0]);
+    }
+
+    [Fact]
     public void Parted_and_kicked_room_events_name_the_room_left_in_from_so_clients_can_keep_their_room_list()
     {
         var h = new HubHarness();

@@ -1,4 +1,7 @@
+using System.Net;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Parley.Core;
 using Parley.Testing;
 
 namespace Parley.Server.Tests;
@@ -161,6 +164,43 @@ public sealed class LimitsTests
         // The clients that read lost nothing.
         Assert.Equal(count, reader.Lines.Seen.Count(l => l.Contains("\"type\":\"message\"", StringComparison.Ordinal)));
         Assert.Equal(count, sender.Seen.Count(l => l.Contains("] sender: ", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("lean")]
+    [InlineData("kestrel")]
+    public async Task A_client_cut_off_while_a_write_to_it_waits_has_its_connection_ended_and_its_slot_given_back(string transport)
+    {
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.Transport = transport;
+            o.Hub.SendQueueBytes = 256 * 1024;
+            o.Hub.SendQueueHighWater = 64 * 1024;
+            o.Hub.Abuse.ExemptLoopback = false;
+            o.Hub.Abuse.MaxConnectionsPerIp = 10;
+            o.Hub.Abuse.IpRateLimit = 0;
+        });
+        using var stuck = await LineClient.ConnectSilentAsync(server.ChatEndPoint);
+        await stuck.GetStream().WriteAsync("stuck\n"u8.ToArray());
+        await using var sender = await server.JoinTextAsync("sender");
+        await server.WaitForUsersAsync(2);
+
+        // Far beyond the stuck client's socket buffers and its queue bound, so its write loop is waiting on a
+        // flush when the session is cut off; the sender paces itself on its own echo.
+        var payload = new string('p', 4000);
+        for (var i = 0; !sender.Seen.Any(l => l.Contains("stuck left the chat", StringComparison.Ordinal)); i++)
+        {
+            Assert.True(i < 5000, "the stuck client was never cut off");
+            await sender.SendLineAsync($"{i} {payload}");
+            if (i % 32 == 31)
+            {
+                await sender.ExpectAsync($"sender: {i} ", TimeSpan.FromSeconds(30));
+            }
+        }
+
+        // Both of its loops ended: the read loop gives the slot back only after the write loop is done.
+        var admission = server.Server.Services.GetRequiredService<ConnectionAdmission>();
+        await Eventually.TrueAsync(() => admission.OpenFrom(IPAddress.Loopback) == 1, LineClient.DefaultTimeout, "the stuck connection's slot given back");
     }
 
     [Fact]

@@ -26,6 +26,9 @@ public sealed class OperatorConsoleTests
 
         Assert.Equal("Kicked bob: being loud", console.Execute("/kick bob being loud"));
         Assert.Contains("You have been kicked: being loud", await bob.WaitClosedAsync());
+
+        // The client can see its connection closed a moment before the server has let the user go.
+        await server.WaitForUsersAsync(1);
         Assert.Equal("No user 'bob' is online", console.Execute("/kick bob"));
 
         Assert.StartsWith("Operator commands:", console.Execute("/help"), StringComparison.Ordinal);

@@ -75,7 +75,7 @@ internal sealed class WebSocketChatHandler(Hub hub, ConnectionAdmission admissio
     private async Task RunAsync(HttpContext context)
     {
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var remote = context.Connection.RemoteIpAddress is { } ip ? new IPEndPoint(ip, context.Connection.RemotePort).ToString() : "unknown";
+        var remote = context.Connection.RemoteIpAddress is { } ip ? new IPEndPoint(ip, context.Connection.RemotePort) : null;
         var session = hub.Connect("ws", remote, ProtocolKind.Json);
         session.WebOrigin = FileLinks.OriginOf(context.Request);
         using var receiving = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);

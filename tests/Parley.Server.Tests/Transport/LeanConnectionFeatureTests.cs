@@ -60,6 +60,57 @@ public sealed class LeanConnectionFeatureTests
         Assert.False(features.IsReadOnly);
     }
 
+    [Fact]
+    public async Task Features_sharing_one_value_like_Kestrels_four_need_no_array_and_others_still_get_their_own_values()
+    {
+        await using var pair = await LeanPair.ConnectAsync();
+        var features = pair.Connection.Features;
+        var kestrel = new Multi();
+        features.Set<IFirst>(kestrel);
+        features.Set<ISecond>(kestrel);
+        features.Set<IThird>(kestrel);
+        features.Set<IFourth>(kestrel);
+        Assert.Equal(0, pair.Connection.UnsharedFeatureSlots);
+        Assert.All(new object?[] { features.Get<IFirst>(), features.Get<ISecond>(), features.Get<IThird>(), features.Get<IFourth>() }, f => Assert.Same(kestrel, f));
+
+        // Another value for one of them, then for another: each keeps its own.
+        var other = new Multi();
+        features.Set<ISecond>(other);
+        features[typeof(IFirst)] = other;
+        Assert.Same(other, features.Get<IFirst>());
+        Assert.Same(other, features.Get<ISecond>());
+        Assert.Same(kestrel, features.Get<IThird>());
+        Assert.Same(kestrel, features.Get<IFourth>());
+
+        // Removed, then set back; and the shared value moved on once no feature had it.
+        features.Set<IThird>(null);
+        features.Set<IFourth>(null);
+        Assert.Null(features.Get<IThird>());
+        Assert.Null(features.Get<IFourth>());
+        features.Set<IThird>(other);
+        features.Set<IFourth>(kestrel);
+        Assert.Same(other, features.Get<IThird>());
+        Assert.Same(kestrel, features.Get<IFourth>());
+
+        var listed = features.ToList();
+        Assert.Equal(listed.Count, listed.Select(f => f.Key).Distinct().Count());
+        Assert.Same(other, Assert.Single(listed, f => f.Key == typeof(IFirst)).Value);
+        Assert.Same(other, Assert.Single(listed, f => f.Key == typeof(ISecond)).Value);
+        Assert.Same(other, Assert.Single(listed, f => f.Key == typeof(IThird)).Value);
+        Assert.Same(kestrel, Assert.Single(listed, f => f.Key == typeof(IFourth)).Value);
+        Assert.Same(pair.Connection, Assert.Single(listed, f => f.Key == typeof(IConnectionSocketFeature)).Value);
+    }
+
+    private interface IFirst;
+
+    private interface ISecond;
+
+    private interface IThird;
+
+    private interface IFourth;
+
+    private sealed class Multi : IFirst, ISecond, IThird, IFourth;
+
     private interface IExtraFeature;
 
     private sealed class ExtraFeature : IExtraFeature;

@@ -26,6 +26,17 @@ public sealed class LeanTransportServerTests
         await ChatRoundTripAsync(server);
     }
 
+    [Theory]
+    [InlineData("lean")]
+    [InlineData("kestrel")]
+    public async Task A_chat_sessions_address_is_its_peers_end_point(string transport)
+    {
+        await using var server = await TestServer.StartAsync(o => o.Transport = transport);
+        await using var alice = await server.JoinTextAsync("alice");
+        var info = server.Hub.Sessions.Single(s => s.Username == "alice");
+        Assert.Equal($"127.0.0.1:{((System.Net.IPEndPoint)alice.Socket.LocalEndPoint!).Port}", info.RemoteAddress);
+    }
+
     private static async Task ChatRoundTripAsync(TestServer server)
     {
         await using var alice = await server.JoinTextAsync("alice");
