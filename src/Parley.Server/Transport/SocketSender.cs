@@ -23,8 +23,9 @@ internal sealed class SocketSender() : SocketAsyncEventArgs(unsafeSuppressExecut
     /// </summary>
     /// <remarks>
     /// The send is tried at once, without blocking (the socket is non-blocking): most flushes fit in the socket's
-    /// buffer, and a socket that never has to wait never gets .NET's per-socket async state, which would then stay
-    /// with the idle connection. Only what does not fit waits for room, as an asynchronous send.
+    /// buffer, and no send operation is posted for them, so a socket whose peer keeps up is never registered with
+    /// .NET's socket engine (the readiness loop does its waiting). Only what does not fit waits for room, as an
+    /// asynchronous send.
     /// </remarks>
     public ValueTask<SocketError> SendAsync(Socket socket, List<ArraySegment<byte>>? filled, byte[] last, int lastLength)
     {
