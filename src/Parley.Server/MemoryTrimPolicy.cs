@@ -30,8 +30,8 @@ public sealed class MemoryTrimPolicy(MemoryTrimOptions options)
             return false;
         }
 
-        var seconds = TimeSpan.FromTicks(Math.Max(1, at - _lastAt)).TotalSeconds;
-        var rate = (allocatedBytes - _lastAllocated) / seconds;
+        var previous = _lastAt;
+        var rate = (allocatedBytes - _lastAllocated) / TimeSpan.FromTicks(Math.Max(1, at - previous)).TotalSeconds;
         (_lastAllocated, _lastAt) = (allocatedBytes, at);
         if (rate >= options.QuietBytesPerSecond)
         {
@@ -42,7 +42,7 @@ public sealed class MemoryTrimPolicy(MemoryTrimOptions options)
         if (_quietSince < 0)
         {
             // Quiet from the previous sample on: the interval just measured is the first quiet one.
-            _quietSince = at - TimeSpan.FromSeconds(seconds).Ticks;
+            _quietSince = previous;
         }
 
         return at - _quietSince >= options.QuietFor.Ticks && heapBytes - _floor >= options.GrowthBytes;

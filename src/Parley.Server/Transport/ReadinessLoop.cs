@@ -36,18 +36,6 @@ internal sealed class ReadinessLoop
     /// <summary>The process's loop, started on first use; null where epoll is not available.</summary>
     public static ReadinessLoop? Shared => s_shared.Value;
 
-    /// <summary>Connections registered now (for tests).</summary>
-    public int Registered
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _used - _freeCount;
-            }
-        }
-    }
-
     /// <summary>A key for <paramref name="input"/>: its slot until <see cref="Unregister"/>.</summary>
     public long Register(SocketInput input)
     {
@@ -93,10 +81,12 @@ internal sealed class ReadinessLoop
 
     /// <summary>
     /// Waits, once, for <paramref name="socket"/> to become readable (or to end); the connection registered under
-    /// <paramref name="key"/> is then run on the thread pool. False when the socket is already closed.
+    /// <paramref name="key"/> is then run on the thread pool. Otherwise says why it cannot wait: the socket is
+    /// already closed (<see cref="SocketError.OperationAborted"/>), or epoll refused it (out of watches or memory),
+    /// which ends that one connection rather than the process.
     /// </summary>
     /// <param name="added">Whether the socket is in the epoll set yet; set on the first successful wait.</param>
-    public unsafe bool Arm(long key, Socket socket, ref bool added)
+    public unsafe SocketError Arm(long key, Socket socket, ref bool added)
     {
         SafeSocketHandle handle;
         try
@@ -105,7 +95,7 @@ internal sealed class ReadinessLoop
         }
         catch (ObjectDisposedException)
         {
-            return false;
+            return SocketError.OperationAborted;
         }
 
         var held = false;
@@ -121,7 +111,7 @@ internal sealed class ReadinessLoop
                 if (Epoll.Control(_epoll, operation, fd, e) == 0)
                 {
                     added = true;
-                    return true;
+                    return SocketError.Success;
                 }
 
                 // The descriptor's registration went with an earlier close of the same number, or was never made.
@@ -130,15 +120,15 @@ internal sealed class ReadinessLoop
                 if (operation != 0 && Epoll.Control(_epoll, operation, fd, e) == 0)
                 {
                     added = true;
-                    return true;
+                    return SocketError.Success;
                 }
 
-                throw new SocketException(Marshal.GetLastPInvokeError());
+                return new SocketException(Marshal.GetLastPInvokeError()).SocketErrorCode;
             }
         }
         catch (ObjectDisposedException)
         {
-            return false;
+            return SocketError.OperationAborted;
         }
         finally
         {

@@ -418,7 +418,7 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>, IT
         }
     }
 
-    // Asks the readiness loop for one wake-up; false when the socket is already closed (then the read ends).
+    // Asks the readiness loop for one wake-up; false when it cannot wait (closed, or epoll refused it): the read ends.
     private bool Arm()
     {
         if (_readinessKey < 0)
@@ -426,13 +426,14 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>, IT
             _readinessKey = _readiness!.Register(this);
         }
 
-        if (_readiness!.Arm(_readinessKey, _connection.Socket, ref _inEpollSet))
+        var error = _readiness!.Arm(_readinessKey, _connection.Socket, ref _inEpollSet);
+        if (error == SocketError.Success)
         {
             return true;
         }
 
         _receive = Receive.None;
-        _error = _connection.ClosedError(SocketError.OperationAborted);
+        _error = _connection.ClosedError(error);
         return false;
     }
 
