@@ -104,9 +104,12 @@ public sealed partial class Hub
     private (IReadOnlyList<string> Names, int? Count) FirstPageLocked(Room room)
     {
         var members = room.Members;
-        return Options.LargeRoom > 0 && members.Count > Options.LargeRoom
-            ? (members.Names(0, Options.LargeRoom), members.Count)
-            : (members.Names(), null);
+        if (Options.LargeRoom <= 0)
+        {
+            return (members.Names(), null);
+        }
+
+        return (members.FirstNames(Options.LargeRoom), members.Count > Options.LargeRoom ? members.Count : null);
     }
 
     private RoomEvent RoomChange(string what, Room room, string message)

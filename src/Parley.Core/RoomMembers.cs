@@ -15,6 +15,10 @@ internal sealed class RoomMembers
     private readonly Dictionary<Session, int> _index = [];
     private readonly List<string> _names = [];
 
+    // The first page of names as last handed out (events keep it, so it is replaced, never changed): every
+    // joiner's welcome carries it, and in a large room a join rarely lands on the first page.
+    private string[]? _firstPage;
+
     public int Count => _sessions.Count;
 
     /// <summary>The members in no particular order, for a broadcast under the lock.</summary>
@@ -31,7 +35,9 @@ internal sealed class RoomMembers
 
         _sessions.Add(session);
         var at = _names.BinarySearch(session.Username!, UsernameRules.Comparer);
-        _names.Insert(at < 0 ? ~at : at, session.Username!);
+        at = at < 0 ? ~at : at;
+        _names.Insert(at, session.Username!);
+        NamesChangedAt(at);
         return true;
     }
 
@@ -56,6 +62,7 @@ internal sealed class RoomMembers
         if (name >= 0)
         {
             _names.RemoveAt(name);
+            NamesChangedAt(name);
         }
 
         // A room that emptied after a crowd gives its storage back.
@@ -69,8 +76,30 @@ internal sealed class RoomMembers
         return true;
     }
 
+    // A name went in or out at this position: a cached first page that reaches it is stale. (A page shorter than
+    // the count asked for holds every name; its length no longer matches once one comes or goes.)
+    private void NamesChangedAt(int position)
+    {
+        if (_firstPage is not null && position < _firstPage.Length)
+        {
+            _firstPage = null;
+        }
+    }
+
     /// <summary>All names, sorted ignoring case.</summary>
     public string[] Names() => [.. _names];
+
+    /// <summary>The first <paramref name="count"/> names (all, if there are fewer); the same array while they stay the same.</summary>
+    public string[] FirstNames(int count)
+    {
+        count = Math.Clamp(count, 0, _names.Count);
+        if (_firstPage is null || _firstPage.Length != count)
+        {
+            _firstPage = _names.GetRange(0, count).ToArray();
+        }
+
+        return _firstPage;
+    }
 
     /// <summary>At most <paramref name="count"/> names from position <paramref name="offset"/> of the sorted list.</summary>
     public string[] Names(int offset, int count)

@@ -11,15 +11,94 @@ namespace Parley.Protocol;
 /// </summary>
 public static class TextEventWriter
 {
-    public static byte[] Encode(ServerEvent evt, TimeZoneInfo zone) => Encoding.UTF8.GetBytes(Format(evt, zone));
+    // Lists are built in this thread's builder and encoded from it: a welcome to a large room names 500 members,
+    // and building that line as a string (and the string it is appended to) was most of what a join allocated.
+    private const int KeptBuilderChars = 64 * 1024;
+
+    [ThreadStatic]
+    private static StringBuilder? t_builder;
+
+    public static byte[] Encode(ServerEvent evt, TimeZoneInfo zone)
+    {
+        if (!IsList(evt))
+        {
+            return Encoding.UTF8.GetBytes(Format(evt, zone));
+        }
+
+        var sb = TakeBuilder();
+        try
+        {
+            AppendList(sb, evt);
+            var length = 0;
+            foreach (var chunk in sb.GetChunks())
+            {
+                length += Encoding.UTF8.GetByteCount(chunk.Span);
+            }
+
+            var bytes = new byte[length];
+            var at = 0;
+            foreach (var chunk in sb.GetChunks())
+            {
+                at += Encoding.UTF8.GetBytes(chunk.Span, bytes.AsSpan(at));
+            }
+
+            return bytes;
+        }
+        finally
+        {
+            GiveBack(sb);
+        }
+    }
 
     public static void Write(ServerEvent evt, TimeZoneInfo zone, IBufferWriter<byte> output)
     {
-        var text = Format(evt, zone);
-        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
-        var written = Encoding.UTF8.GetBytes(text, span);
-        output.Advance(written);
+        if (!IsList(evt))
+        {
+            Encoding.UTF8.GetBytes(Format(evt, zone), output);
+            return;
+        }
+
+        var sb = TakeBuilder();
+        try
+        {
+            foreach (var chunk in AppendList(sb, evt).GetChunks())
+            {
+                Encoding.UTF8.GetBytes(chunk.Span, output);
+            }
+        }
+        finally
+        {
+            GiveBack(sb);
+        }
     }
+
+    // Taken out of the field while in use, so that a nested call could never share it.
+    private static StringBuilder TakeBuilder()
+    {
+        var sb = t_builder ?? new StringBuilder(256);
+        t_builder = null;
+        return sb.Clear();
+    }
+
+    private static void GiveBack(StringBuilder sb)
+    {
+        if (sb.Capacity <= KeptBuilderChars)
+        {
+            t_builder = sb;
+        }
+    }
+
+    private static bool IsList(ServerEvent evt) => evt is WelcomeEvent or UsersEvent or RoomEvent or RoomsEvent or HelpEvent;
+
+    private static StringBuilder AppendList(StringBuilder sb, ServerEvent evt) => evt switch
+    {
+        WelcomeEvent e => AppendWelcome(sb, e),
+        UsersEvent e => UserListText.AppendAnswer(sb, e).Append('\n'),
+        RoomEvent e => AppendRoom(sb, e),
+        RoomsEvent e => AppendRooms(sb, e),
+        HelpEvent e => AppendHelp(sb, e),
+        _ => throw new ArgumentException($"{evt.GetType().Name} is not a list", nameof(evt)),
+    };
 
     /// <summary>The event as one or more text lines, each ending in <c>\n</c>.</summary>
     public static string Format(ServerEvent evt, TimeZoneInfo zone) => evt switch
@@ -33,12 +112,10 @@ public static class TextEventWriter
         PrivateConfirmationEvent e => $"{Stamp(e.Timestamp, zone)} [PM to {e.Target}] {e.Content}\n",
         SystemEvent e => $"{Stamp(e.Timestamp, zone)} {RoomPrefix(e.Room)}*** {e.Message}\n",
         ServerNoticeEvent e => $"{Stamp(e.Timestamp, zone)} [SERVER] {e.Message}\n",
-        WelcomeEvent e => FormatWelcome(e),
-        UsersEvent e => UserListText.Answer(e) + "\n",
+        WelcomeEvent or UsersEvent or RoomEvent or RoomsEvent or HelpEvent => AppendList(new StringBuilder(), evt).ToString(),
         PresenceEvent e => $"{Stamp(e.Timestamp, zone)} {RoomPrefix(e.Room)}*** {e.Message}\n",
         PongEvent => "PONG\n",
         ErrorEvent e => $"ERROR {e.Message}\n",
-        HelpEvent e => FormatHelp(e),
         GoodbyeEvent e => $"{e.Message}\n",
         PromptEvent e => $"{e.Message}\n",
         JoinPendingEvent e => $"*** {e.Message}\n",
@@ -47,8 +124,6 @@ public static class TextEventWriter
         FileUploadEvent e => $"*** Upload {e.Name} ({ByteSize.Format(e.Size)}) to {e.UploadUrl}\n",
         FileRefusedEvent e => $"ERROR {e.Message}\n",
         InfoEvent e => $"*** {e.Message}\n",
-        RoomEvent e => FormatRoom(e),
-        RoomsEvent e => FormatRooms(e),
         HistoryEndEvent e => e.More
             ? $"*** End of history of {e.Room} ({e.Count} messages; /history N for more)\n"
             : $"*** End of history of {e.Room} ({e.Count} messages)\n",
@@ -65,20 +140,20 @@ public static class TextEventWriter
     private static string LongStamp(DateTimeOffset timestamp, TimeZoneInfo zone) =>
         "[" + TimeZoneInfo.ConvertTime(timestamp, zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "]";
 
-    private static string FormatRoom(RoomEvent e)
+    private static StringBuilder AppendRoom(StringBuilder sb, RoomEvent e)
     {
-        var sb = new StringBuilder("*** ").Append(e.Message).Append('\n');
+        sb.Append("*** ").Append(e.Message).Append('\n');
         if (!string.IsNullOrEmpty(e.Topic))
         {
             sb.Append("*** Topic of ").Append(e.Room).Append(": ").Append(e.Topic).Append('\n');
         }
 
-        return sb.Append(UserListText.InRoom(e.Room, e.Users, e.UserCount)).Append('\n').ToString();
+        return UserListText.AppendInRoom(sb, e.Room, e.Users, e.UserCount).Append('\n');
     }
 
-    private static string FormatRooms(RoomsEvent e)
+    private static StringBuilder AppendRooms(StringBuilder sb, RoomsEvent e)
     {
-        var sb = new StringBuilder("Rooms:\n");
+        sb.Append("Rooms:\n");
         foreach (var room in e.Rooms)
         {
             sb.Append("  ").Append(room.Name).Append(" (").Append(room.Members).Append(room.Members == 1 ? " member" : " members");
@@ -91,7 +166,7 @@ public static class TextEventWriter
             sb.Append('\n');
         }
 
-        return sb.ToString();
+        return sb;
     }
 
     private static string Stamp(DateTimeOffset timestamp, TimeZoneInfo zone) =>
@@ -101,19 +176,18 @@ public static class TextEventWriter
         ? $"{Stamp(e.Timestamp, zone)} {RoomPrefix(e.Room)}*** {e.Sender} shared {e.Name} ({ByteSize.Format(e.Size)}): {e.Url}\n"
         : $"{Stamp(e.Timestamp, zone)} [PM] {e.Sender} sent {e.Name} ({ByteSize.Format(e.Size)}) to {e.Target}: {e.Url}\n";
 
-    private static string FormatWelcome(WelcomeEvent e)
+    private static StringBuilder AppendWelcome(StringBuilder sb, WelcomeEvent e)
     {
-        var sb = new StringBuilder();
         sb.Append("Welcome to Parley, ").Append(e.Username).Append("! Type /help for commands.\n");
         if (!string.IsNullOrEmpty(e.Motd))
         {
             sb.Append("*** ").Append(e.Motd).Append('\n');
         }
 
-        return sb.Append(UserListText.Online(e.Users, e.UserCount)).Append('\n').ToString();
+        return UserListText.AppendOnline(sb, e.Users, e.UserCount).Append('\n');
     }
 
-    private static string FormatHelp(HelpEvent e)
+    private static StringBuilder AppendHelp(StringBuilder sb, HelpEvent e)
     {
         var width = 0;
         foreach (var entry in e.Commands)
@@ -121,13 +195,12 @@ public static class TextEventWriter
             width = Math.Max(width, entry.Usage.Length);
         }
 
-        var sb = new StringBuilder("Commands:\n");
+        sb.Append("Commands:\n");
         foreach (var entry in e.Commands)
         {
-            sb.Append("  ").Append(entry.Usage.PadRight(width)).Append("  ").Append(entry.Description).Append('\n');
+            sb.Append("  ").Append(entry.Usage).Append(' ', width - entry.Usage.Length + 2).Append(entry.Description).Append('\n');
         }
 
-        sb.Append("Anything else you type is sent to everyone.\n");
-        return sb.ToString();
+        return sb.Append("Anything else you type is sent to everyone.\n");
     }
 }

@@ -5,35 +5,48 @@ namespace Parley.Protocol;
 
 /// <summary>
 /// Member lists as one line of text, the same in text mode and in the console client. A large room's list
-/// is a page: the line says which, how many there are in all, and how to see more.
+/// is a page: the line says which, how many there are in all, and how to see more. The Append forms write into
+/// the caller's builder, so the server can encode a 500-name welcome without building the line as a string first.
 /// </summary>
 public static class UserListText
 {
     /// <summary>"Users online (N): a, b" — the welcome's list, with "and K more" when it is the first page.</summary>
-    public static string Online(IReadOnlyList<string> users, int? total)
+    public static string Online(IReadOnlyList<string> users, int? total) => AppendOnline(new StringBuilder(), users, total).ToString();
+
+    /// <inheritdoc cref="Online"/>
+    public static StringBuilder AppendOnline(StringBuilder sb, IReadOnlyList<string> users, int? total)
     {
-        var sb = new StringBuilder("Users online (").Append(total ?? users.Count).Append("): ").AppendJoin(", ", users);
-        AppendMore(sb, users.Count, total, "/who 2");
-        return sb.ToString();
+        sb.Append("Users online (").Append(total ?? users.Count).Append("): ").AppendJoin(", ", users);
+        return AppendMore(sb, users.Count, total, "/who 2");
     }
 
     /// <summary>"Users in #room: a, b", with "and K more" when it is the first page.</summary>
-    public static string InRoom(string room, IReadOnlyList<string> users, int? total)
+    public static string InRoom(string room, IReadOnlyList<string> users, int? total) => AppendInRoom(new StringBuilder(), room, users, total).ToString();
+
+    /// <inheritdoc cref="InRoom"/>
+    public static StringBuilder AppendInRoom(StringBuilder sb, string room, IReadOnlyList<string> users, int? total)
     {
-        var sb = new StringBuilder("Users in ").Append(room).Append(": ").AppendJoin(", ", users);
-        AppendMore(sb, users.Count, total, $"/names {room} 2");
-        return sb.ToString();
+        sb.Append("Users in ").Append(room).Append(": ").AppendJoin(", ", users);
+        return AppendMore(sb, users.Count, total, $"/names {room} 2");
     }
 
     /// <summary>The answer to /who or /names: the whole list, or a page of it.</summary>
-    public static string Answer(UsersEvent e)
+    public static string Answer(UsersEvent e) => AppendAnswer(new StringBuilder(), e).ToString();
+
+    /// <inheritdoc cref="Answer"/>
+    public static StringBuilder AppendAnswer(StringBuilder sb, UsersEvent e)
     {
-        if (e.Page is not { } page)
+        sb.Append("Users");
+        if (e.Room is { } room)
         {
-            return e.Room is { } room ? $"Users in {room}: {string.Join(", ", e.Users)}" : $"Users: {string.Join(", ", e.Users)}";
+            sb.Append(" in ").Append(room);
         }
 
-        var sb = new StringBuilder(e.Room is null ? "Users" : "Users in " + e.Room);
+        if (e.Page is not { } page)
+        {
+            return sb.Append(": ").AppendJoin(", ", e.Users);
+        }
+
         sb.Append(" (page ").Append(page).Append(" of ").Append(e.Pages ?? page);
         if (e.UserCount is { } total)
         {
@@ -46,14 +59,9 @@ public static class UserListText
             sb.Append(" -- ").Append(e.Room is null ? "/who " : $"/names {e.Room} ").Append(page + 1).Append(" for more");
         }
 
-        return sb.ToString();
+        return sb;
     }
 
-    private static void AppendMore(StringBuilder sb, int shown, int? total, string next)
-    {
-        if (total is { } all && all > shown)
-        {
-            sb.Append(", and ").Append(all - shown).Append(" more (").Append(next).Append(')');
-        }
-    }
+    private static StringBuilder AppendMore(StringBuilder sb, int shown, int? total, string next) =>
+        total is { } all && all > shown ? sb.Append(", and ").Append(all - shown).Append(" more (").Append(next).Append(')') : sb;
 }

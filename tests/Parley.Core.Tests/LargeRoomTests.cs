@@ -184,6 +184,33 @@ public sealed class LargeRoomTests
         Assert.Equal(expected.Length, h.Hub.UserCount);
     }
 
+    [Fact]
+    public void Each_welcome_lists_the_first_page_as_it_is_at_that_join()
+    {
+        // The first page is kept between joins; a join or a leave on it must show in the next welcome.
+        var h = Large(threshold: 3);
+        var random = new Random(11);
+        var present = new List<(string Name, Session Session)>();
+        for (var i = 0; i < 400; i++)
+        {
+            if (present.Count > 4 && random.Next(3) == 0)
+            {
+                var gone = present[random.Next(present.Count)];
+                h.Hub.Disconnected(gone.Session);
+                present.Remove(gone);
+                continue;
+            }
+
+            var name = $"n{random.Next(1000):000}x{i}";
+            var session = h.Connect(ProtocolKind.Json);
+            h.Request(session, new ClientRequest("join") { Username = name });
+            present.Add((name, session));
+            var welcome = Outbox.Json(session)[0];
+            var firstPage = present.Select(p => p.Name).Order(StringComparer.OrdinalIgnoreCase).Take(3);
+            Assert.Equal(firstPage, welcome.GetProperty("users").EnumerateArray().Select(u => u.GetString()));
+        }
+    }
+
     private static string Text(ServerEvent e) =>
         System.Text.Encoding.UTF8.GetString(new OutboundFrame(e, TimeZoneInfo.Utc).GetBytes(ProtocolKind.Text)).TrimEnd('\n');
 }

@@ -140,6 +140,24 @@ public sealed class JsonEventWriterTests
     }
 
     [Fact]
+    public void An_event_encoded_after_a_larger_one_holds_only_its_own_bytes()
+    {
+        // Encode reuses the thread's buffer: the copy must end where this event ends, and a buffer grown past
+        // what is kept must not break the next call either.
+        string[] many = [.. Enumerable.Range(0, 10_000).Select(i => $"member{i}")];
+        using (var big = JsonDocument.Parse(JsonEventWriter.Encode(new WelcomeEvent("a", many, null) { UserCount = 20_000 })))
+        {
+            Assert.Equal(10_000, big.RootElement.GetProperty("users").GetArrayLength());
+        }
+
+        Assert.Equal("{\"type\":\"pong\"}\n", Encoding.UTF8.GetString(JsonEventWriter.Encode(PongEvent.Instance)));
+        Assert.Equal(
+            $$"""{"type":"message","username":"b","content":"{{new string('q', 200)}}","timestamp":"{{Stamp}}"}""" + "\n",
+            Encoding.UTF8.GetString(JsonEventWriter.Encode(new ChatEvent("b", new string('q', 200), null, At))));
+        Assert.Equal("{\"type\":\"pong\"}\n", Encoding.UTF8.GetString(JsonEventWriter.Encode(PongEvent.Instance)));
+    }
+
+    [Fact]
     public void Writers_on_many_threads_do_not_mix_their_output()
     {
         // The writer is cached per thread; this shows the cache is not shared.

@@ -79,6 +79,35 @@ public sealed class TextEventWriterTests
     }
 
     [Fact]
+    public void A_list_encodes_the_same_after_a_larger_one_and_beyond_the_kept_builder()
+    {
+        // Lists are built in a builder the thread keeps; each encoding must stand alone, whatever came before.
+        string[] huge = [.. Enumerable.Range(0, 20_000).Select(i => $"\u00e9l\u00e8ve{i}")];
+        string[] small = ["\u00e9mile", "zo\u00eb"];
+        ServerEvent[] events =
+        [
+            new WelcomeEvent("al", huge, "motd") { UserCount = 30_000 },
+            new WelcomeEvent("zo\u00eb", small, null),
+            new RoomEvent("joined", "#r", "topic", huge, "You joined #r") { UserCount = 25_000 },
+            new UsersEvent(small) { Room = "#r", Page = 2, Pages = 3, UserCount = 1200 },
+            new RoomsEvent([new RoomInfo("#r", 2, "t", false)]),
+            new WelcomeEvent("x", small, null),
+        ];
+
+        foreach (var evt in events)
+        {
+            var expected = Encoding.UTF8.GetBytes(TextEventWriter.Format(evt, Plus2));
+            Assert.Equal(expected, TextEventWriter.Encode(evt, Plus2));
+            var buffer = new ArrayBufferWriter<byte>(1);
+            TextEventWriter.Write(evt, Plus2, buffer);
+            Assert.Equal(expected, buffer.WrittenSpan.ToArray());
+        }
+
+        Assert.EndsWith("and 10000 more (/who 2)\n", TextEventWriter.Format(events[0], Plus2), StringComparison.Ordinal);
+        Assert.Equal("Welcome to Parley, x! Type /help for commands.\nUsers online (2): \u00e9mile, zo\u00eb\n", Encoding.UTF8.GetString(TextEventWriter.Encode(events[^1], Plus2)));
+    }
+
+    [Fact]
     public void An_unknown_event_is_refused()
     {
         Assert.Throws<ArgumentException>(() => TextEventWriter.Format(new UnknownEvent(), TimeZoneInfo.Utc));
