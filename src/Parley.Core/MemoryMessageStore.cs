@@ -9,7 +9,7 @@ namespace Parley.Core;
 public sealed class MemoryMessageStore : IMessageStore
 {
     private readonly Lock _gate = new();
-    private readonly List<StoredMessage> _messages = [];
+    private readonly PackedMessages _messages = new();
     private readonly Dictionary<string, RoomRecord> _rooms = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Account> _accounts = new(UsernameRules.Comparer);
     private readonly Dictionary<string, BanRecord> _bans = new(UsernameRules.Comparer);
@@ -38,11 +38,17 @@ public sealed class MemoryMessageStore : IMessageStore
     {
         lock (_gate)
         {
-            var list = _messages
-                .Where(m => string.Equals(m.Room, room, StringComparison.OrdinalIgnoreCase) && (beforeId is null || m.Id < beforeId))
-                .TakeLast(limit)
-                .ToArray();
-            return list;
+            var found = new List<StoredMessage>();
+            for (var i = _messages.Count - 1; i >= 0 && found.Count < limit; i--)
+            {
+                if ((beforeId is null || _messages.IdAt(i) < beforeId) && string.Equals(_messages.RoomAt(i), room, StringComparison.OrdinalIgnoreCase))
+                {
+                    found.Add(_messages.Get(i));
+                }
+            }
+
+            found.Reverse();
+            return found;
         }
     }
 
@@ -51,10 +57,16 @@ public sealed class MemoryMessageStore : IMessageStore
         var inRooms = new HashSet<string>(rooms, StringComparer.OrdinalIgnoreCase);
         lock (_gate)
         {
-            return [.. _messages
-                .Where(m => m.Room is not null && inRooms.Contains(m.Room) && words.All(w => ContainsWord(m.Content, w)))
-                .Reverse()
-                .Take(limit)];
+            var found = new List<StoredMessage>();
+            for (var i = _messages.Count - 1; i >= 0 && found.Count < limit; i--)
+            {
+                if (_messages.RoomAt(i) is { } inRoom && inRooms.Contains(inRoom) && ContainsAll(_messages.ContentAt(i), words))
+                {
+                    found.Add(_messages.Get(i));
+                }
+            }
+
+            return found;
         }
     }
 
@@ -65,10 +77,10 @@ public sealed class MemoryMessageStore : IMessageStore
             var pending = new List<StoredMessage>();
             for (var i = 0; i < _messages.Count; i++)
             {
-                if (_messages[i].Pending && UsernameRules.Comparer.Equals(_messages[i].Target, target))
+                if (_messages.IsPendingAt(i) && UsernameRules.Comparer.Equals(_messages.TargetAt(i), target))
                 {
-                    pending.Add(_messages[i]);
-                    _messages[i] = _messages[i] with { Pending = false };
+                    _messages.ClearPending(i);
+                    pending.Add(_messages.Get(i));
                 }
             }
 
@@ -80,12 +92,18 @@ public sealed class MemoryMessageStore : IMessageStore
     {
         lock (_gate)
         {
-            var removed = olderThan is { } cutoff ? _messages.RemoveAll(m => m.Timestamp < cutoff) : 0;
+            // As the SQLite store does: private messages still waiting for their reader are never pruned, and
+            // "keep the newest N" counts them but spares them.
+            var removed = 0;
+            if (olderThan is { } cutoff)
+            {
+                removed += _messages.RemoveWhere((m, i) => !m.IsPendingAt(i) && m.TimestampAt(i) < cutoff);
+            }
+
             if (keep is { } max && _messages.Count > max)
             {
-                var excess = _messages.Count - max;
-                _messages.RemoveRange(0, excess);
-                removed += excess;
+                var newestDropped = _messages.IdAt(_messages.Count - max - 1);
+                removed += _messages.RemoveWhere((m, i) => !m.IsPendingAt(i) && m.IdAt(i) <= newestDropped);
             }
 
             return removed;
@@ -152,7 +170,44 @@ public sealed class MemoryMessageStore : IMessageStore
     {
     }
 
-    private static bool ContainsWord(string content, string word) =>
-        content.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
-            .Any(token => token.Trim('.', ',', '!', '?', ';', ':', '"', '\'', '(', ')').Equals(word, StringComparison.OrdinalIgnoreCase));
+    private static bool ContainsAll(ReadOnlySpan<char> content, IReadOnlyList<string> words)
+    {
+        foreach (var word in words)
+        {
+            if (!ContainsWord(content, word))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // Whole words, ignoring case and the punctuation around them: the words are what whitespace separates.
+    private static bool ContainsWord(ReadOnlySpan<char> content, string word)
+    {
+        while (!content.IsEmpty)
+        {
+            var start = 0;
+            while (start < content.Length && char.IsWhiteSpace(content[start]))
+            {
+                start++;
+            }
+
+            var end = start;
+            while (end < content.Length && !char.IsWhiteSpace(content[end]))
+            {
+                end++;
+            }
+
+            if (content[start..end].Trim(".,!?;:\"'()").Equals(word, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
+            content = content[end..];
+        }
+
+        return false;
+    }
 }

@@ -1,0 +1,169 @@
+namespace Parley.Core;
+
+/// <summary>
+/// The in-memory store's messages, packed: one struct per message in arrays of 4,096, the texts in blocks of
+/// 64 K characters, and each room, name and colour kept once. The list of records it replaces made every
+/// message three objects that each young-generation collection had to copy: at 1,000 messages a second that
+/// was a 12–15 ms pause every 9 s, the largest part of the latency tail (docs/benchmarks.md). Here a message
+/// costs 48 bytes and its text, in arrays large enough to live outside the young generation, with nothing
+/// inside them for the collector to follow. Not thread-safe: the store locks around it.
+/// </summary>
+internal sealed class PackedMessages
+{
+    private const int ChunkShift = 12;
+    private const int ChunkSize = 1 << ChunkShift;
+    private const int BlockChars = 64 * 1024;
+
+    private readonly List<Entry[]> _chunks = [];
+    private readonly List<char[]> _blocks = [];
+    private readonly List<string> _strings = [string.Empty];
+    private readonly Dictionary<string, int> _stringIds = new(StringComparer.Ordinal);
+    private int _blockUsed;
+
+    public int Count { get; private set; }
+
+    public void Add(StoredMessage message)
+    {
+        var (block, offset) = Place(message.Content);
+        var at = Count;
+        if (at >> ChunkShift == _chunks.Count)
+        {
+            _chunks.Add(new Entry[ChunkSize]);
+        }
+
+        _chunks[at >> ChunkShift][at & (ChunkSize - 1)] = new Entry
+        {
+            Id = message.Id,
+            UtcTicks = message.Timestamp.UtcTicks,
+            Room = Intern(message.Room),
+            Sender = Intern(message.Sender),
+            Target = Intern(message.Target),
+            Color = Intern(message.Color),
+            Block = block,
+            Offset = offset,
+            Length = message.Content.Length,
+            Pending = message.Pending,
+        };
+        Count++;
+    }
+
+    public long IdAt(int index) => At(index).Id;
+
+    public DateTimeOffset TimestampAt(int index) => new(At(index).UtcTicks, TimeSpan.Zero);
+
+    public string? RoomAt(int index) => Text(At(index).Room);
+
+    public string? TargetAt(int index) => Text(At(index).Target);
+
+    public bool IsPendingAt(int index) => At(index).Pending;
+
+    public ReadOnlySpan<char> ContentAt(int index)
+    {
+        ref readonly var entry = ref At(index);
+        return _blocks[entry.Block].AsSpan(entry.Offset, entry.Length);
+    }
+
+    public void ClearPending(int index) => Slot(index).Pending = false;
+
+    /// <summary>The message at <paramref name="index"/> as the store hands it out.</summary>
+    public StoredMessage Get(int index)
+    {
+        ref readonly var entry = ref At(index);
+        return new StoredMessage(entry.Id, new DateTimeOffset(entry.UtcTicks, TimeSpan.Zero), Text(entry.Room), Text(entry.Sender)!, Text(entry.Target), ContentAt(index).ToString(), Text(entry.Color))
+        {
+            Pending = entry.Pending,
+        };
+    }
+
+    /// <summary>Drops the messages <paramref name="remove"/> says yes to, keeping the rest in order, and gives back what they held; how many went.</summary>
+    public int RemoveWhere(Func<PackedMessages, int, bool> remove)
+    {
+        var kept = new PackedMessages();
+        for (var i = 0; i < Count; i++)
+        {
+            if (!remove(this, i))
+            {
+                kept.Add(Get(i));
+            }
+        }
+
+        var removed = Count - kept.Count;
+        if (removed > 0)
+        {
+            _chunks.Clear();
+            _chunks.AddRange(kept._chunks);
+            _blocks.Clear();
+            _blocks.AddRange(kept._blocks);
+            _strings.Clear();
+            _strings.AddRange(kept._strings);
+            _stringIds.Clear();
+            foreach (var (text, id) in kept._stringIds)
+            {
+                _stringIds.Add(text, id);
+            }
+
+            _blockUsed = kept._blockUsed;
+            Count = kept.Count;
+        }
+
+        return removed;
+    }
+
+    private ref Entry Slot(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        return ref _chunks[index >> ChunkShift][index & (ChunkSize - 1)];
+    }
+
+    private ref readonly Entry At(int index) => ref Slot(index);
+
+    // Id 0 stands for null (its slot in _strings is a placeholder, never looked up by text).
+    private int Intern(string? text)
+    {
+        if (text is null)
+        {
+            return 0;
+        }
+
+        if (!_stringIds.TryGetValue(text, out var id))
+        {
+            id = _strings.Count;
+            _strings.Add(text);
+            _stringIds.Add(text, id);
+        }
+
+        return id;
+    }
+
+    private string? Text(int id) => id == 0 ? null : _strings[id];
+
+    // Where a text goes: the current block if it fits, else a new one (a text longer than a block gets its own).
+    private (int Block, int Offset) Place(string content)
+    {
+        if (_blocks.Count == 0 || _blocks[^1].Length - _blockUsed < content.Length)
+        {
+            _blocks.Add(new char[Math.Max(BlockChars, content.Length)]);
+            _blockUsed = 0;
+        }
+
+        var offset = _blockUsed;
+        content.CopyTo(_blocks[^1].AsSpan(offset));
+        _blockUsed += content.Length;
+        return (_blocks.Count - 1, offset);
+    }
+
+    private struct Entry
+    {
+        public long Id;
+        public long UtcTicks;
+        public int Room;
+        public int Sender;
+        public int Target;
+        public int Color;
+        public int Block;
+        public int Offset;
+        public int Length;
+        public bool Pending;
+    }
+}
