@@ -167,21 +167,32 @@ public sealed class LimitsTests
     }
 
     [Theory]
-    [InlineData("lean")]
-    [InlineData("kestrel")]
-    public async Task A_client_cut_off_while_a_write_to_it_waits_has_its_connection_ended_and_its_slot_given_back(string transport)
+    [InlineData("lean", false)]
+    [InlineData("kestrel", false)]
+    [InlineData("lean", true)]
+    public async Task A_client_cut_off_while_a_write_to_it_waits_has_its_connection_ended_and_its_slot_given_back(string transport, bool tls)
     {
+        // Over TLS the write loop's flush waits inside the TLS stream; cutting the connection must end that too.
         await using var server = await TestServer.StartAsync(o =>
         {
             o.Transport = transport;
+            if (tls)
+            {
+                o.Tls = true;
+                o.TlsPort = 0;
+            }
+
             o.Hub.SendQueueBytes = 256 * 1024;
             o.Hub.SendQueueHighWater = 64 * 1024;
             o.Hub.Abuse.ExemptLoopback = false;
             o.Hub.Abuse.MaxConnectionsPerIp = 10;
             o.Hub.Abuse.IpRateLimit = 0;
         });
-        using var stuck = await LineClient.ConnectSilentAsync(server.ChatEndPoint);
-        await stuck.GetStream().WriteAsync("stuck\n"u8.ToArray());
+        await using Stream stuck = tls
+            ? await TlsTests.HandshakeAsync(server.TlsEndPoint, System.Security.Authentication.SslProtocols.None)
+            : (await LineClient.ConnectSilentAsync(server.ChatEndPoint)).GetStream();
+        await stuck.WriteAsync("stuck\n"u8.ToArray());
+        await stuck.FlushAsync();
         await using var sender = await server.JoinTextAsync("sender");
         await server.WaitForUsersAsync(2);
 

@@ -128,7 +128,7 @@ public sealed class TlsTests
         Assert.Equal(0, read);
     }
 
-    private static async Task<SslStream> HandshakeAsync(IPEndPoint endPoint, SslProtocols protocols)
+    internal static async Task<SslStream> HandshakeAsync(IPEndPoint endPoint, SslProtocols protocols)
     {
         var tcp = new TcpClient();
         await tcp.ConnectAsync(endPoint);
