@@ -5,17 +5,26 @@ namespace Parley.Core;
 /// <summary>
 /// A store that keeps everything in memory and forgets it at exit: for <c>--store memory</c> and for
 /// tests where durability is not the point. Thread-safe; search matches whole words, ignoring case.
+/// It holds at most its newest <see cref="MaxMessages"/> messages (plus private ones still waiting), so a
+/// memory server that runs for weeks does not grow without end: a quarter over, the oldest are dropped.
 /// </summary>
-public sealed class MemoryMessageStore : IMessageStore
+public sealed class MemoryMessageStore(int maxMessages = MemoryMessageStore.DefaultMaxMessages) : IMessageStore
 {
+    /// <summary>About 180 MB of 64-character messages.</summary>
+    public const int DefaultMaxMessages = 1_000_000;
+
     private readonly Lock _gate = new();
     private readonly PackedMessages _messages = new();
     private readonly Dictionary<string, RoomRecord> _rooms = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Account> _accounts = new(UsernameRules.Comparer);
     private readonly Dictionary<string, BanRecord> _bans = new(UsernameRules.Comparer);
     private long _nextId = 1;
+    private int _trimAt = TrimPoint(maxMessages, 0);
 
     public bool IsInMemory => true;
+
+    /// <summary>The most messages kept (0: no limit).</summary>
+    public int MaxMessages { get; } = maxMessages >= 0 ? maxMessages : throw new ArgumentOutOfRangeException(nameof(maxMessages));
 
     public IFileCatalog Files { get; } = new MemoryFileCatalog();
 
@@ -28,6 +37,15 @@ public sealed class MemoryMessageStore : IMessageStore
             {
                 ids[i] = _nextId++;
                 _messages.Add(batch[i] with { Id = ids[i] });
+            }
+
+            if (_messages.Count > _trimAt)
+            {
+                KeepNewestLocked(MaxMessages);
+
+                // Waiting private messages are spared, so the count may stay above the limit: the next trim
+                // waits for another quarter, or a crowd of them would make every append a full copy.
+                _trimAt = TrimPoint(MaxMessages, _messages.Count);
             }
 
             return ids;
@@ -100,15 +118,29 @@ public sealed class MemoryMessageStore : IMessageStore
                 removed += _messages.RemoveWhere((m, i) => !m.IsPendingAt(i) && m.TimestampAt(i) < cutoff);
             }
 
-            if (keep is { } max && _messages.Count > max)
+            if (keep is { } max)
             {
-                var newestDropped = _messages.IdAt(_messages.Count - max - 1);
-                removed += _messages.RemoveWhere((m, i) => !m.IsPendingAt(i) && m.IdAt(i) <= newestDropped);
+                removed += KeepNewestLocked(max);
             }
 
             return removed;
         }
     }
+
+    // Drops all but the newest `keep` messages, sparing waiting private ones; how many went.
+    private int KeepNewestLocked(int keep)
+    {
+        if (_messages.Count <= keep)
+        {
+            return 0;
+        }
+
+        var newestDropped = _messages.IdAt(_messages.Count - keep - 1);
+        return _messages.RemoveWhere((m, i) => !m.IsPendingAt(i) && m.IdAt(i) <= newestDropped);
+    }
+
+    private static int TrimPoint(int max, int count) =>
+        max == 0 ? int.MaxValue : (int)Math.Min(int.MaxValue, Math.Max((long)max, count) + (max / 4) + 1);
 
     public IReadOnlyList<RoomRecord> LoadRooms()
     {

@@ -254,7 +254,7 @@ public sealed class ParleyServer : IAsyncDisposable
     public static IMessageStore OpenStore(ServerOptions options) => options.Store.ToLowerInvariant() switch
     {
         "sqlite" => OpenSqlite(Path.Combine(options.DataDirectory, SqliteMessageStore.FileName)),
-        "memory" => new MemoryMessageStore(),
+        "memory" => new MemoryMessageStore(options.Hub.HistoryMax > 0 ? options.Hub.HistoryMax : MemoryMessageStore.DefaultMaxMessages),
         _ => throw new ArgumentException($"--store must be 'sqlite' or 'memory', not '{options.Store}'"),
     };
 

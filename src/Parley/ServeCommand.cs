@@ -53,7 +53,7 @@ internal static class ServeCommand
         var maxRoomsPerUser = new Option<int>("--max-rooms-per-user") { Description = "Rooms one user may create (admins: no limit); 0: no limit", DefaultValueFactory = _ => defaults.Hub.MaxRoomsPerUser };
         var historyReplay = new Option<int>("--history-replay") { Description = "Messages of a room replayed on joining it (0: none)", DefaultValueFactory = _ => defaults.Hub.HistoryReplay };
         var historyDays = new Option<int>("--history-days") { Description = "Delete messages older than this many days (hourly cleanup); 0 keeps them", DefaultValueFactory = _ => defaults.Hub.HistoryDays };
-        var historyMax = new Option<int>("--history-max") { Description = "Keep at most this many messages, newest first (hourly cleanup); 0: no limit", DefaultValueFactory = _ => defaults.Hub.HistoryMax };
+        var historyMax = new Option<int>("--history-max") { Description = "Keep at most this many messages, newest first (hourly cleanup); 0: no limit (with --store memory: 1,000,000)", DefaultValueFactory = _ => defaults.Hub.HistoryMax };
         var largeRoom = new Option<int>("--large-room") { Description = "From this many members a room is large: joins/leaves are summarised, member lists are paged this many names at a time (0: never)", DefaultValueFactory = _ => defaults.Hub.LargeRoom };
         var presenceInterval = new Option<int>("--presence-interval") { Description = "Seconds between a large room's join/leave summaries", DefaultValueFactory = _ => (int)defaults.Hub.PresenceInterval.TotalSeconds };
         var requireAccounts = new Option<bool>("--require-accounts") { Description = "Refuse unregistered names (create accounts with `parley admin create`)" };

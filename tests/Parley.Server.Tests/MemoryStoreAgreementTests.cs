@@ -71,6 +71,15 @@ public sealed class MemoryStoreAgreementTests : IDisposable
         }
     }
 
+    [Fact]
+    public void A_memory_server_keeps_history_max_messages_or_a_million()
+    {
+        var limited = Assert.IsType<MemoryMessageStore>(ParleyServer.OpenStore(new ServerOptions { Store = "memory", Hub = { HistoryMax = 7 } }));
+        Assert.Equal(7, limited.MaxMessages);
+        var unlimited = Assert.IsType<MemoryMessageStore>(ParleyServer.OpenStore(new ServerOptions { Store = "memory" }));
+        Assert.Equal(MemoryMessageStore.DefaultMaxMessages, unlimited.MaxMessages);
+    }
+
     // A room message, or now and then a private one (waiting for its reader, as the hub stores one for an offline user).
     private static StoredMessage Message(Random random, DateTimeOffset at)
     {
