@@ -59,16 +59,22 @@ internal sealed class MessageWriter
         // Counted first, so the reader can never take it below zero.
         var backlog = Interlocked.Increment(ref _backlog);
         var bytes = Interlocked.Add(ref _backlogBytes, Weight(message));
+
+        // Paused before the message is queued, so the loop's release, which comes after it has taken the message,
+        // always follows. Pausing after queueing lost that race now and then: the loop took the message, found
+        // itself caught up and released, and only then did the pause land, with nothing left to release it.
+        // All input stayed paused for good (a TLS test caught it once in a full run).
+        if (backlog >= _backlogLimit || bytes >= _backlogBytesLimit)
+        {
+            _flow.StoreBehind(true);
+        }
+
         if (!_queue.Writer.TryWrite(message))
         {
             Interlocked.Decrement(ref _backlog);
             Interlocked.Add(ref _backlogBytes, -Weight(message));
+            ReleaseIfCaughtUp();
             return false;
-        }
-
-        if (backlog >= _backlogLimit || bytes >= _backlogBytesLimit)
-        {
-            _flow.StoreBehind(true);
         }
 
         return true;
@@ -128,10 +134,15 @@ internal sealed class MessageWriter
                 _logger.LogError(ex, "Delivering a batch of {Count} messages failed", batch.Count);
             }
 
-            if (Backlog < _backlogLimit / 2 && Interlocked.Read(ref _backlogBytes) < _backlogBytesLimit / 2)
-            {
-                _flow.StoreBehind(false);
-            }
+            ReleaseIfCaughtUp();
+        }
+    }
+
+    private void ReleaseIfCaughtUp()
+    {
+        if (Backlog < _backlogLimit / 2 && Interlocked.Read(ref _backlogBytes) < _backlogBytesLimit / 2)
+        {
+            _flow.StoreBehind(false);
         }
     }
 

@@ -205,7 +205,17 @@ public sealed class LimitsTests
             await sender.SendLineAsync($"{i} {payload}");
             if (i % 32 == 31)
             {
-                await sender.ExpectAsync($"sender: {i} ", TimeSpan.FromSeconds(30));
+                try
+                {
+                    await sender.ExpectAsync($"sender: {i} ", TimeSpan.FromSeconds(30));
+                }
+                catch (TimeoutException)
+                {
+                    // What held the sender's echo back: paused input, a congested session, a queue that never drained.
+                    var hub = server.Server.Services.GetRequiredService<Hub>();
+                    var sessions = string.Join("; ", hub.Sessions.Select(x => $"{x.Username} {x.State} queued {x.QueuedBytes}"));
+                    throw new TimeoutException($"echo {i} not seen; input paused {hub.Flow.IsPaused}, congested {hub.Flow.CongestedCount}; {sessions}");
+                }
             }
         }
 
