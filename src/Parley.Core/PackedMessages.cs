@@ -25,13 +25,7 @@ internal sealed class PackedMessages
     public void Add(StoredMessage message)
     {
         var (block, offset) = Place(message.Content);
-        var at = Count;
-        if (at >> ChunkShift == _chunks.Count)
-        {
-            _chunks.Add(new Entry[ChunkSize]);
-        }
-
-        _chunks[at >> ChunkShift][at & (ChunkSize - 1)] = new Entry
+        Append(new Entry
         {
             Id = message.Id,
             UtcTicks = message.Timestamp.UtcTicks,
@@ -43,8 +37,7 @@ internal sealed class PackedMessages
             Offset = offset,
             Length = message.Content.Length,
             Pending = message.Pending,
-        };
-        Count++;
+        });
     }
 
     public long IdAt(int index) => At(index).Id;
@@ -78,14 +71,27 @@ internal sealed class PackedMessages
     /// <summary>Drops the messages <paramref name="remove"/> says yes to, keeping the rest in order, and gives back what they held; how many went.</summary>
     public int RemoveWhere(Func<PackedMessages, int, bool> remove)
     {
+        // Copied entry by entry into fresh arrays (no message objects: a trim of a million would make a million),
+        // with the names re-interned so that those nobody uses any more go too.
         var kept = new PackedMessages();
+        var newIds = new int[_strings.Count];
         for (var i = 0; i < Count; i++)
         {
-            if (!remove(this, i))
+            if (remove(this, i))
             {
-                kept.Add(Get(i));
+                continue;
             }
+
+            var entry = At(i);
+            (entry.Block, entry.Offset) = kept.Place(ContentAt(i));
+            entry.Room = Reintern(entry.Room);
+            entry.Sender = Reintern(entry.Sender);
+            entry.Target = Reintern(entry.Target);
+            entry.Color = Reintern(entry.Color);
+            kept.Append(entry);
         }
+
+        int Reintern(int id) => id == 0 ? 0 : newIds[id] != 0 ? newIds[id] : newIds[id] = kept.Intern(_strings[id]);
 
         var removed = Count - kept.Count;
         if (removed > 0)
@@ -107,6 +113,17 @@ internal sealed class PackedMessages
         }
 
         return removed;
+    }
+
+    private void Append(in Entry entry)
+    {
+        if (Count >> ChunkShift == _chunks.Count)
+        {
+            _chunks.Add(new Entry[ChunkSize]);
+        }
+
+        _chunks[Count >> ChunkShift][Count & (ChunkSize - 1)] = entry;
+        Count++;
     }
 
     private ref Entry Slot(int index)
@@ -139,7 +156,7 @@ internal sealed class PackedMessages
     private string? Text(int id) => id == 0 ? null : _strings[id];
 
     // Where a text goes: the current block if it fits, else a new one (a text longer than a block gets its own).
-    private (int Block, int Offset) Place(string content)
+    private (int Block, int Offset) Place(ReadOnlySpan<char> content)
     {
         if (_blocks.Count == 0 || _blocks[^1].Length - _blockUsed < content.Length)
         {
