@@ -36,7 +36,7 @@ public sealed class MemoryMessageStore(int maxMessages = MemoryMessageStore.Defa
             for (var i = 0; i < batch.Count; i++)
             {
                 ids[i] = _nextId++;
-                _messages.Add(batch[i] with { Id = ids[i] });
+                _messages.Add(batch[i], ids[i]);
             }
 
             if (_messages.Count > _trimAt)

@@ -22,12 +22,15 @@ internal sealed class PackedMessages
 
     public int Count { get; private set; }
 
-    public void Add(StoredMessage message)
+    public void Add(StoredMessage message) => Add(message, message.Id);
+
+    /// <summary>Adds <paramref name="message"/> under the id the store gave it (a record copy per message just to set it would be garbage).</summary>
+    public void Add(StoredMessage message, long id)
     {
         var (block, offset) = Place(message.Content);
         Append(new Entry
         {
-            Id = message.Id,
+            Id = id,
             UtcTicks = message.Timestamp.UtcTicks,
             Room = Intern(message.Room),
             Sender = Intern(message.Sender),
