@@ -63,7 +63,7 @@ internal sealed class MessageWriter
         // Paused before the message is queued, so the loop's release, which comes after it has taken the message,
         // always follows. Pausing after queueing lost that race now and then: the loop took the message, found
         // itself caught up and released, and only then did the pause land, with nothing left to release it.
-        // All input stayed paused for good (a TLS test caught it once in a full run).
+        // All input stayed paused for good (likely what a TLS test hit once in a full run).
         if (backlog >= _backlogLimit || bytes >= _backlogBytesLimit)
         {
             _flow.StoreBehind(true);

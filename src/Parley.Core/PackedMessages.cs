@@ -14,15 +14,13 @@ internal sealed class PackedMessages
     private const int ChunkSize = 1 << ChunkShift;
     private const int BlockChars = 64 * 1024;
 
-    private readonly List<Entry[]> _chunks = [];
-    private readonly List<char[]> _blocks = [];
-    private readonly List<string> _strings = [string.Empty];
-    private readonly Dictionary<string, int> _stringIds = new(StringComparer.Ordinal);
+    private List<Entry[]> _chunks = [];
+    private List<char[]> _blocks = [];
+    private List<string> _strings = [string.Empty];
+    private Dictionary<string, int> _stringIds = new(StringComparer.Ordinal);
     private int _blockUsed;
 
     public int Count { get; private set; }
-
-    public void Add(StoredMessage message) => Add(message, message.Id);
 
     /// <summary>Adds <paramref name="message"/> under the id the store gave it (a record copy per message just to set it would be garbage).</summary>
     public void Add(StoredMessage message, long id)
@@ -76,11 +74,23 @@ internal sealed class PackedMessages
     {
         // Copied entry by entry into fresh arrays (no message objects: a trim of a million would make a million),
         // with the names re-interned so that those nobody uses any more go too.
+        var first = 0;
+        while (first < Count && !remove(this, first))
+        {
+            first++;
+        }
+
+        if (first == Count)
+        {
+            // Nothing goes (the hourly cleanup, most hours): no copy.
+            return 0;
+        }
+
         var kept = new PackedMessages();
         var newIds = new int[_strings.Count];
         for (var i = 0; i < Count; i++)
         {
-            if (remove(this, i))
+            if (i == first || (i > first && remove(this, i)))
             {
                 continue;
             }
@@ -97,23 +107,7 @@ internal sealed class PackedMessages
         int Reintern(int id) => id == 0 ? 0 : newIds[id] != 0 ? newIds[id] : newIds[id] = kept.Intern(_strings[id]);
 
         var removed = Count - kept.Count;
-        if (removed > 0)
-        {
-            _chunks.Clear();
-            _chunks.AddRange(kept._chunks);
-            _blocks.Clear();
-            _blocks.AddRange(kept._blocks);
-            _strings.Clear();
-            _strings.AddRange(kept._strings);
-            _stringIds.Clear();
-            foreach (var (text, id) in kept._stringIds)
-            {
-                _stringIds.Add(text, id);
-            }
-
-            _blockUsed = kept._blockUsed;
-            Count = kept.Count;
-        }
+        (_chunks, _blocks, _strings, _stringIds, _blockUsed, Count) = (kept._chunks, kept._blocks, kept._strings, kept._stringIds, kept._blockUsed, kept.Count);
 
         return removed;
     }

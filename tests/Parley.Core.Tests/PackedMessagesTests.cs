@@ -22,7 +22,7 @@ public sealed class PackedMessagesTests
                 }
             });
             var message = new StoredMessage(i + 1, T0.AddTicks(i), i % 5 == 0 ? null : $"#r{i % 3}", $"u{i % 7}", i % 5 == 0 ? "bob" : null, content, i % 2 == 0 ? "red" : null) { Pending = i % 10 == 0 };
-            packed.Add(message);
+            packed.Add(message, message.Id);
             expected.Add(message);
         }
 
@@ -39,8 +39,12 @@ public sealed class PackedMessagesTests
         var packed = new PackedMessages();
         for (var i = 0; i < 9000; i++)
         {
-            packed.Add(new StoredMessage(i + 1, T0.AddSeconds(i), "#general", $"user{i % 50}", null, $"line {i}", null));
+            packed.Add(new StoredMessage(0, T0.AddSeconds(i), "#general", $"user{i % 50}", null, $"line {i}", null), i + 1);
         }
+
+        var before = packed.ContentAt(0).ToString();
+        Assert.Equal(0, packed.RemoveWhere((m, i) => m.IdAt(i) > 100_000));
+        Assert.Equal((9000, before), (packed.Count, packed.ContentAt(0).ToString()));
 
         Assert.Equal(6000, packed.RemoveWhere((m, i) => m.IdAt(i) % 3 != 0));
         Assert.Equal(3000, packed.Count);
@@ -50,7 +54,7 @@ public sealed class PackedMessagesTests
             Assert.Equal(new StoredMessage(id, T0.AddSeconds(id - 1), "#general", $"user{(id - 1) % 50}", null, $"line {id - 1}", null), packed.Get(i));
         }
 
-        packed.Add(new StoredMessage(9001, T0, "#new", "newcomer", null, "after", "blue"));
+        packed.Add(new StoredMessage(0, T0, "#new", "newcomer", null, "after", "blue"), 9001);
         Assert.Equal("after", packed.ContentAt(packed.Count - 1).ToString());
         Assert.Equal("#new", packed.RoomAt(packed.Count - 1));
     }
