@@ -77,6 +77,15 @@ public sealed partial class ServeCommandTests
         Assert.Contains("--admin-token must be at least 8 characters", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_server_process_spins_less_in_its_thread_pool_than_the_runtime_default()
+    {
+        // The setting lives in parley.runtimeconfig.json, which `dotnet parley.dll` reads; see Parley.csproj.
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "parley.runtimeconfig.json")));
+        var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+        Assert.Equal(10, properties.GetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit").GetInt32());
+    }
+
     private static Process Start(params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
