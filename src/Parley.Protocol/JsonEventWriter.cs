@@ -18,32 +18,7 @@ public static class JsonEventWriter
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
-    // Encode writes into this thread's buffer and copies out exactly what it wrote: a fresh growing buffer
-    // left a trail of doubled arrays per event, 16 KB of garbage for a 500-name welcome.
-    private const int KeptBufferBytes = 64 * 1024;
-
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
-
-    public static byte[] Encode(ServerEvent evt)
-    {
-        // Taken out of the field while in use, so that a nested call could never share it.
-        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(256);
-        t_buffer = null;
-        try
-        {
-            Write(evt, buffer);
-            return buffer.WrittenSpan.ToArray();
-        }
-        finally
-        {
-            if (buffer.Capacity <= KeptBufferBytes)
-            {
-                buffer.ResetWrittenCount();
-                t_buffer = buffer;
-            }
-        }
-    }
+    public static byte[] Encode(ServerEvent evt) => EncodeBuffer.Encode(evt, static (e, buffer) => Write(e, buffer));
 
     public static void Write(ServerEvent evt, IBufferWriter<byte> output)
     {

@@ -18,53 +18,34 @@ public static class TextEventWriter
     [ThreadStatic]
     private static StringBuilder? t_builder;
 
-    public static byte[] Encode(ServerEvent evt, TimeZoneInfo zone)
-    {
-        if (!IsList(evt))
-        {
-            return Encoding.UTF8.GetBytes(Format(evt, zone));
-        }
-
-        var sb = TakeBuilder();
-        try
-        {
-            AppendList(sb, evt);
-            var length = 0;
-            foreach (var chunk in sb.GetChunks())
-            {
-                length += Encoding.UTF8.GetByteCount(chunk.Span);
-            }
-
-            var bytes = new byte[length];
-            var at = 0;
-            foreach (var chunk in sb.GetChunks())
-            {
-                at += Encoding.UTF8.GetBytes(chunk.Span, bytes.AsSpan(at));
-            }
-
-            return bytes;
-        }
-        finally
-        {
-            GiveBack(sb);
-        }
-    }
+    public static byte[] Encode(ServerEvent evt, TimeZoneInfo zone) =>
+        IsList(evt) ? EncodeBuffer.Encode(evt, static (e, buffer) => WriteList(e, buffer)) : Encoding.UTF8.GetBytes(Format(evt, zone));
 
     public static void Write(ServerEvent evt, TimeZoneInfo zone, IBufferWriter<byte> output)
     {
-        if (!IsList(evt))
+        if (IsList(evt))
         {
-            Encoding.UTF8.GetBytes(Format(evt, zone), output);
+            WriteList(evt, output);
             return;
         }
 
+        Encoding.UTF8.GetBytes(Format(evt, zone), output);
+    }
+
+    private static void WriteList(ServerEvent evt, IBufferWriter<byte> output)
+    {
         var sb = TakeBuilder();
         try
         {
+            // One encoder over all the chunks: a chunk may end between the two halves of a surrogate pair (an emoji
+            // in a long message of the day), which the encoder carries into the next instead of replacing both.
+            var encoder = Encoding.UTF8.GetEncoder();
             foreach (var chunk in AppendList(sb, evt).GetChunks())
             {
-                Encoding.UTF8.GetBytes(chunk.Span, output);
+                encoder.Convert(chunk.Span, output, flush: false, out _, out _);
             }
+
+            encoder.Convert([], output, flush: true, out _, out _);
         }
         finally
         {

@@ -78,6 +78,40 @@ public sealed class TextEventWriterTests
         Assert.Equal(Encoding.UTF8.GetBytes("[14:30:25] bob: caf\u00e9 \U0001F600\n"), TextEventWriter.Encode(evt, TimeZoneInfo.Utc));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("a")]
+    [InlineData("ab")]
+    public void A_list_whose_builder_chunks_split_a_surrogate_pair_still_encodes_it(string pad)
+    {
+        // A message of the day (and names) of characters outside the BMP, two UTF-16 units each, after an odd or
+        // even start: a boundary between the builder's chunks falls inside a pair, which must still become one
+        // 4-byte sequence, not two replacement characters.
+        var motd = string.Concat(Enumerable.Repeat("\U0001F600", 300));
+        string[] names = [.. Enumerable.Range(0, 5_000).Select(i => char.ConvertFromUtf32(0x1F600 + (i % 64)))];
+        var evt = new WelcomeEvent("al" + pad, names, motd) { UserCount = 5_000 };
+        var expected = Encoding.UTF8.GetBytes(TextEventWriter.Format(evt, Plus2));
+        Assert.DoesNotContain("\ufffd", TextEventWriter.Format(evt, Plus2), StringComparison.Ordinal);
+
+        // On fresh threads: the builder a thread keeps has grown into one chunk after its first list.
+        Assert.Equal(expected, OnFreshThread(() => TextEventWriter.Encode(evt, Plus2)));
+        Assert.Equal(expected, OnFreshThread(() =>
+        {
+            var buffer = new ArrayBufferWriter<byte>(1);
+            TextEventWriter.Write(evt, Plus2, buffer);
+            return buffer.WrittenSpan.ToArray();
+        }));
+    }
+
+    private static byte[] OnFreshThread(Func<byte[]> encode)
+    {
+        byte[]? result = null;
+        var thread = new Thread(() => result = encode());
+        thread.Start();
+        thread.Join();
+        return result!;
+    }
+
     [Fact]
     public void A_list_encodes_the_same_after_a_larger_one_and_beyond_the_kept_builder()
     {
